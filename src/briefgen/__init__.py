@@ -1,0 +1,3 @@
+"""briefgen: research writing with verified quotes."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Validate a loaded project: ``check_*(project) -> diagnostics`` (and results)."""

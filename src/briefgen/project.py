@@ -1,0 +1,473 @@
+"""Load a project: its configuration, and every input file it names.
+
+This module is the only reader of the user's input files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from briefgen import diagnostics as diag
+from briefgen.diagnostics import ConfigError
+from briefgen.model import Config, Diagnostic, Document, Entry, Finding, Project, Source, Span
+
+CONFIG_FILE = "briefgen.toml"
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__",
+             ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis"}
+
+_LIST_KEYS = ("bibliography", "findings", "briefs")
+_STR_KEYS = ("sources", "templates", "output", "csl")
+_TABLE_KEYS = ("severity", "per-file-severity", "site", "build")
+_LEVELS = ("error", "warning", "off")
+
+
+# --- configuration -----------------------------------------------------------
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding a project configuration."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file() or _pyproject_has_table(folder / "pyproject.toml"):
+            return folder
+    return start
+
+
+def _pyproject_has_table(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        return "[tool.briefgen" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def load_config(root: Path) -> tuple[Config, list[Diagnostic]]:
+    """Read ``briefgen.toml`` (else ``[tool.briefgen]`` of ``pyproject.toml``).
+
+    Raises ConfigError (exit 2) listing every problem when the file is unreadable
+    or a value has the wrong type; unknown keys are warnings.
+    """
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(f"{root}: not a folder", hint="Give the project folder.")
+    path = root / CONFIG_FILE
+    table: Mapping[str, Any] = {}
+    config_file: str | None = None
+    if path.exists():
+        config_file = CONFIG_FILE
+        table = _read_toml(path, CONFIG_FILE)
+    elif (root / "pyproject.toml").is_file():
+        data = _read_toml(root / "pyproject.toml", "pyproject.toml")
+        tool = data.get("tool", {})
+        if isinstance(tool, Mapping) and "briefgen" in tool:
+            config_file = "pyproject.toml"
+            table = tool["briefgen"]
+            if not isinstance(table, Mapping):
+                raise ConfigError("pyproject.toml: [tool.briefgen] must be a table")
+    return config_from_table(root, table, config_file or CONFIG_FILE, config_file)
+
+
+def _read_toml(path: Path, rel: str) -> Mapping[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{rel}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{rel}:{line}: error CFG001 not valid UTF-8",
+                          hint="Save the file as UTF-8.") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        where = f"{rel}:{m.group(1)}:{m.group(2)}" if m else rel
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
+        raise ConfigError(f"{where}: error CFG001 invalid TOML: {msg}",
+                          hint="Fix the TOML syntax at the place shown.") from None
+
+
+def _key_line(root: Path, rel: str | None, key: str) -> int | None:
+    if rel is None:
+        return None
+    try:
+        text = (root / rel).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    m = re.search(rf"(?m)^\s*[\"']?{re.escape(key)}[\"']?\s*=", text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def config_from_table(
+    root: Path, table: Mapping[str, Any], label: str, config_file: str | None
+) -> tuple[Config, list[Diagnostic]]:
+    """Validate a configuration table; collect all errors before raising."""
+    errors: list[str] = []
+    warnings: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+
+    def where(key: str) -> str:
+        line = _key_line(root, config_file, key)
+        return f"{label}:{line}" if line else label
+
+    for key, value in table.items():
+        norm = key.replace("_", "-")
+        if norm in _LIST_KEYS:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                errors.append(f"{where(key)}: error CFG001 {key!r} must be a glob or a "
+                              f"list of globs")
+                continue
+            bad = [v for v in value if _escapes(v)]
+            if bad:
+                errors.append(f"{where(key)}: error CFG001 {key!r}: {bad[0]!r} points "
+                              "outside the project")
+                continue
+            values[norm] = tuple(value)
+        elif norm in _STR_KEYS:
+            if not isinstance(value, str) or not value.strip():
+                errors.append(f"{where(key)}: error CFG001 {key!r} must be text")
+                continue
+            if norm != "csl" and _escapes(value):
+                errors.append(f"{where(key)}: error CFG001 {key!r}: {value!r} points "
+                              "outside the project")
+                continue
+            values[norm] = value
+        elif norm == "severity":
+            if not isinstance(value, Mapping) or not all(
+                isinstance(v, str) and v in _LEVELS for v in value.values()
+            ):
+                errors.append(f"{where(key)}: error CFG001 [severity] maps codes to "
+                              "\"error\", \"warning\" or \"off\"")
+                continue
+            values["severity"] = {str(k).upper(): str(v) for k, v in value.items()}
+        elif norm == "per-file-severity":
+            ok = isinstance(value, Mapping) and all(
+                isinstance(v, Mapping) and all(isinstance(x, str) and x in _LEVELS
+                                               for x in v.values())
+                for v in value.values())
+            if not ok:
+                errors.append(f"{where(key)}: error CFG001 [per-file-severity] maps globs "
+                              "to tables of code = \"error\" | \"warning\" | \"off\"")
+                continue
+            values["per_file"] = tuple(
+                (str(g), {str(c).upper(): str(level) for c, level in t.items()})
+                for g, t in value.items())
+        elif norm in _TABLE_KEYS:
+            values.setdefault("extra", {})[norm] = value
+        else:
+            warnings.append(diag.make(
+                "CFG002", f"unknown configuration key {key!r}",
+                Span(label, _key_line(root, config_file, key), None)))
+    if errors:
+        raise ConfigError("\n".join(errors), hint="See docs/getting-started.md for the keys.")
+    config = Config(
+        root=root,
+        bibliography=values.get("bibliography", Config.bibliography),
+        sources=values.get("sources", Config.sources).rstrip("/"),
+        findings=values.get("findings", Config.findings),
+        briefs=values.get("briefs", Config.briefs),
+        templates=values.get("templates", Config.templates),
+        output=values.get("output", Config.output),
+        csl=values.get("csl", Config.csl),
+        severity=values.get("severity", {}),
+        per_file_severity=values.get("per_file", ()),
+        config_file=config_file,
+        extra=values.get("extra", {}),
+    )
+    return config, warnings
+
+
+def _escapes(pattern: str) -> bool:
+    p = pattern.replace("\\", "/")
+    return p.startswith("/") or bool(re.match(r"^[A-Za-z]:", p)) or ".." in p.split("/")
+
+
+# --- file discovery ----------------------------------------------------------
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """Translate a glob with ``**`` into a regex over POSIX relative paths."""
+    out = []
+    i = 0
+    p = pattern.replace("\\", "/").lstrip("./") if pattern.startswith("./") else pattern
+    while i < len(p):
+        c = p[i]
+        if p.startswith("**/", i):
+            out.append("(?:[^/]+/)*")
+            i += 3
+        elif p.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            j = p.find("]", i + 1)
+            if j == -1:
+                out.append(re.escape(c))
+                i += 1
+            else:
+                body = p[i + 1 : j].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_files(root: Path, patterns: Iterable[str]) -> list[str]:
+    """Project-relative POSIX paths of regular files matching any pattern.
+
+    Walks without following directory links, so link loops cannot hang it;
+    files reached through a link that leads outside the project are left out.
+    """
+    found: dict[str, None] = {}
+    root_real = root.resolve()
+    for pattern in patterns:
+        pat = pattern.replace("\\", "/")
+        if pat.startswith("./"):
+            pat = pat[2:]
+        regex = _glob_regex(pat)
+        literal = []
+        for part in pat.split("/")[:-1]:
+            if any(ch in part for ch in "*?["):
+                break
+            literal.append(part)
+        base = root.joinpath(*literal) if literal else root
+        if not any(ch in pat for ch in "*?["):
+            candidate = root / pat
+            if candidate.is_file() and _inside(candidate, root_real):
+                found[pat] = None
+            continue
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+            rel_dir = Path(dirpath).relative_to(root).as_posix()
+            for name in sorted(filenames):
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                if regex.match(rel):
+                    full = Path(dirpath) / name
+                    if full.is_file() and _inside(full, root_real):
+                        found[rel] = None
+    return sorted(found)
+
+
+def _inside(path: Path, root_real: Path) -> bool:
+    try:
+        path.resolve().relative_to(root_real)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def read_input(
+    root: Path, rel: str, limit: int, code: str
+) -> tuple[bytes | None, list[Diagnostic]]:
+    """Read a user's file as bytes, refusing what is not a plain, sane file."""
+    path = root / rel
+    try:
+        st = path.stat()
+    except (OSError, RuntimeError) as exc:
+        msg = getattr(exc, "strerror", None) or str(exc)
+        return None, [diag.make(code, f"cannot read {rel}: {msg}", Span(rel))]
+    if not stat.S_ISREG(st.st_mode):
+        return None, [diag.make(code, f"{rel} is not a regular file", Span(rel))]
+    if st.st_size > limit:
+        return None, [diag.make(
+            code, f"{rel} is {st.st_size // (1024 * 1024)} MiB, over the "
+            f"{limit // (1024 * 1024)} MiB limit", Span(rel))]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [diag.make(code, f"cannot read {rel}: {exc.strerror}", Span(rel))]
+    return data, []
+
+
+# --- loading ---------------------------------------------------------------
+
+
+def load_bibliographies(
+    root: Path, files: Iterable[str]
+) -> tuple[dict[str, Entry], list[Diagnostic], int]:
+    """Parse every bibliography file; the first entry of a key wins across files."""
+    from briefgen.bibliography import decode_bibliography, parse_bibliography
+
+    entries: dict[str, Entry] = {}
+    problems: list[Diagnostic] = []
+    count = 0
+    for rel in files:
+        data, read_problems = read_input(root, rel, MAX_INPUT_BYTES, "BIB007")
+        problems.extend(read_problems)
+        if data is None:
+            continue
+        text, decode_problems = decode_bibliography(data, rel)
+        problems.extend(decode_problems)
+        result = parse_bibliography(text, rel)
+        problems.extend(result.diagnostics)
+        count += result.count
+        for entry in result.entries:
+            if entry.key in entries:
+                first = entries[entry.key].span
+                problems.append(diag.make(
+                    "BIB002", f"duplicate cite key {entry.key!r} (first defined at {first})",
+                    entry.span, key=entry.key))
+                continue
+            entries[entry.key] = entry
+    return entries, problems, count
+
+
+def load_sources(
+    root: Path, config: Config, entries: Mapping[str, Entry]
+) -> tuple[dict[str, Source], dict[str, str], list[Diagnostic]]:
+    """Read the text of every entry; report unreadable texts and orphan files."""
+    from briefgen.bibliography import resolve_file_field
+    from briefgen.sources import build_page_map, decode_text
+
+    sources: dict[str, Source] = {}
+    missing: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    folder = config.sources
+    used_files: set[str] = set()
+    for key, entry in entries.items():
+        rel: str | None = None
+        if entry.fields.get("file"):
+            path, problem = resolve_file_field(entry, root)
+            if problem is not None:
+                problems.append(problem)
+                continue
+            if path is not None:
+                rel = path.resolve().relative_to(root.resolve()).as_posix()
+                if path.suffix.lower() not in (".txt", ".md", ".markdown", ".text"):
+                    # A PDF or other binary named by Zotero: look for its text instead.
+                    rel = None
+        if rel is None:
+            for ext in (".txt", ".md"):
+                cand = f"{folder}/{key}{ext}"
+                if (root / cand).is_file() and _inside(root / cand, root.resolve()):
+                    rel = cand
+                    break
+        if rel is None:
+            missing[key] = f"{folder}/{key}.txt"
+            continue
+        used_files.add(rel)
+        data, read_problems = read_input(root, rel, MAX_SOURCE_BYTES, "SRC003")
+        problems.extend(read_problems)
+        if data is None:
+            continue
+        if b"\x00" in data[:8192]:
+            problems.append(diag.make(
+                "SRC003", f"{rel} looks binary (it has NUL bytes); briefgen needs its "
+                "plain text", Span(rel), key=key))
+            continue
+        text, decode_problems = decode_text(data, rel)
+        problems.extend(decode_problems)
+        pages, page_problems = build_page_map(text, entry.first_page, rel)
+        problems.extend(page_problems)
+        sources[key] = Source(key=key, path=rel, text=text, pages=pages)
+    # Text files that no entry claims.
+    if (root / folder).is_dir():
+        for rel in glob_files(root, [f"{folder}/*.txt", f"{folder}/*.md"]):
+            stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            if rel not in used_files and stem not in entries and stem.lower() not in (
+                "readme", "index", "provenance"
+            ):
+                problems.append(diag.make(
+                    "SRC004", f"{rel} has no bibliography entry with key {stem!r}",
+                    Span(rel)))
+    return sources, missing, problems
+
+
+def load_findings(root: Path, files: Iterable[str]) -> tuple[list[Finding], list[Diagnostic]]:
+    from briefgen.findings import parse_findings
+    from briefgen.sources import decode_text
+
+    findings: list[Finding] = []
+    problems: list[Diagnostic] = []
+    seen: dict[str, Span] = {}
+    for rel in files:
+        data, read_problems = read_input(root, rel, MAX_INPUT_BYTES, "FND001")
+        problems.extend(read_problems)
+        if data is None:
+            continue
+        text, decode_problems = decode_text(data, rel, code="FND001")
+        problems.extend(decode_problems)
+        file_findings, file_problems = parse_findings(text, rel)
+        problems.extend(file_problems)
+        for f in file_findings:
+            if f.id in seen:
+                problems.append(diag.make(
+                    "FND008", f"duplicate finding id {f.id!r} (first at {seen[f.id]})",
+                    f.field_spans.get("id", f.span), finding=f.id))
+                continue
+            seen[f.id] = f.field_spans.get("id", f.span)
+            findings.append(f)
+    return findings, problems
+
+
+def load_documents(root: Path, files: Iterable[str], code: str = "CIT002",
+                   absolute: bool = False) -> tuple[list[Document], list[Diagnostic]]:
+    from briefgen.citations import extract_citations
+    from briefgen.sources import decode_text
+
+    docs: list[Document] = []
+    problems: list[Diagnostic] = []
+    for rel in files:
+        data, read_problems = read_input(root, rel, MAX_INPUT_BYTES, code)
+        problems.extend(read_problems)
+        if data is None:
+            continue
+        text, decode_problems = decode_text(data, rel, code=code)
+        problems.extend(decode_problems)
+        docs.append(Document(path=rel, text=text, citations=extract_citations(text, rel)))
+    return docs, problems
+
+
+def load_project(root: Path | str) -> Project:
+    """Load a project folder. Raises ConfigError for an invalid configuration."""
+    root = Path(root).resolve()
+    config, problems = load_config(root)
+    bib_files = glob_files(root, config.bibliography)
+    if not bib_files:
+        problems.append(diag.make(
+            "CFG003", f"no bibliography file matches {', '.join(config.bibliography)}",
+            Span(config.config_file or CONFIG_FILE), severity="warning"))
+    entries, bib_problems, count = load_bibliographies(root, bib_files)
+    problems.extend(bib_problems)
+    sources, missing, src_problems = load_sources(root, config, entries)
+    problems.extend(src_problems)
+    findings, fnd_problems = load_findings(root, glob_files(root, config.findings))
+    problems.extend(fnd_problems)
+    documents, doc_problems = load_documents(root, glob_files(root, config.briefs))
+    problems.extend(doc_problems)
+    return Project(
+        root=root,
+        config=config,
+        entries=entries,
+        sources=sources,
+        findings=tuple(findings),
+        documents=tuple(documents),
+        diagnostics=tuple(problems),
+        bibliography_files=tuple(bib_files),
+        missing_texts=missing,
+        entry_count=count,
+    )
