@@ -147,6 +147,24 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
     ctx.exit(exit_code(report, strict))
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("name", type=click.Choice(["findings"]), default="findings")
+def schema(name: str) -> None:
+    """Print the JSON Schema of a briefgen file format, for editors.
+
+    \b
+    Example (VS Code with the YAML extension):
+      briefgen schema findings > .vscode/findings.schema.json
+    then, in .vscode/settings.json:
+      "yaml.schemas": {".vscode/findings.schema.json": "findings/**/*.yaml"}
+    """
+    from importlib import resources
+
+    text = resources.files("briefgen").joinpath(f"schemas/{name}.schema.json").read_text(
+        encoding="utf-8")
+    click.echo(text, nl=False)
+
+
 def _print_text(report: Any, quiet: bool, verbose: bool) -> None:
     from dataclasses import replace
 

@@ -173,15 +173,16 @@ def config_from_table(
                 Span(label, _key_line(root, config_file, key), None)))
     if errors:
         raise ConfigError("\n".join(errors), hint="See docs/getting-started.md for the keys.")
+    default = Config(root=root)
     config = Config(
         root=root,
-        bibliography=values.get("bibliography", Config.bibliography),
-        sources=values.get("sources", Config.sources).rstrip("/"),
-        findings=values.get("findings", Config.findings),
-        briefs=values.get("briefs", Config.briefs),
-        templates=values.get("templates", Config.templates),
-        output=values.get("output", Config.output),
-        csl=values.get("csl", Config.csl),
+        bibliography=values.get("bibliography", default.bibliography),
+        sources=values.get("sources", default.sources).rstrip("/"),
+        findings=values.get("findings", default.findings),
+        briefs=values.get("briefs", default.briefs),
+        templates=values.get("templates", default.templates),
+        output=values.get("output", default.output),
+        csl=values.get("csl", default.csl),
         severity=values.get("severity", {}),
         per_file_severity=values.get("per_file", ()),
         config_file=config_file,
@@ -310,7 +311,11 @@ def load_bibliographies(
     root: Path, files: Iterable[str]
 ) -> tuple[dict[str, Entry], list[Diagnostic], int]:
     """Parse every bibliography file; the first entry of a key wins across files."""
-    from briefgen.bibliography import decode_bibliography, parse_bibliography
+    from briefgen.bibliography import (
+        check_entry_fields,
+        decode_bibliography,
+        parse_bibliography,
+    )
 
     entries: dict[str, Entry] = {}
     problems: list[Diagnostic] = []
@@ -326,6 +331,7 @@ def load_bibliographies(
         problems.extend(result.diagnostics)
         count += result.count
         for entry in result.entries:
+            problems.extend(check_entry_fields(entry))
             if entry.key in entries:
                 first = entries[entry.key].span
                 problems.append(diag.make(
