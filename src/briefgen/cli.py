@@ -148,6 +148,60 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("briefs", nargs=-1)
+@click.option("--to", metavar="FORMATS",
+              help="Comma-separated: pdf,docx,html,md (default: the brief's 'formats', "
+              "else all).")
+@click.option("--force", is_flag=True,
+              help="Build even if a brief uses a finding whose check failed.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Briefs built at once (default: the number of cores).")
+@click.pass_context
+def build(ctx: click.Context, briefs: tuple[str, ...], to: str | None, force: bool,
+          jobs: int | None) -> None:
+    """Build briefs into build/briefs/NAME.{pdf,docx,html,md}.
+
+    Unchanged briefs are skipped. A brief that uses a finding whose quote
+    failed its check is not built unless --force.
+
+    \b
+    Examples:
+      briefgen build
+      briefgen build briefs/us-uzbek-chronology.md --to pdf,docx
+    """
+    from briefgen import api
+    from briefgen.diagnostics import BriefgenError, sort_key
+    from briefgen.project import find_root
+    from briefgen.render.build import build_briefs, summary_lines
+
+    try:
+        project = api.load_project(find_root(Path.cwd()))
+        report = api.check_project(project)
+        formats = [f.strip() for f in to.split(",") if f.strip()] if to else None
+        if formats:
+            bad = [f for f in formats if f not in ("pdf", "docx", "html", "md")]
+            if bad:
+                raise click.BadParameter(f"unknown format {bad[0]!r}; use pdf, docx, html, md",
+                                         param_hint="--to")
+    except BriefgenError as exc:
+        _fail(exc)
+    quiet = ctx.obj.get("quiet", False)
+    result = build_briefs(project, report, list(briefs) or None, formats, force=force,
+                          progress=not quiet and _use_color(sys.stderr), jobs=jobs)
+    for d in sorted(result.all_diagnostics, key=sort_key):
+        if quiet and d.severity != "error":
+            continue
+        click.echo(f"{d.span or '<project>'}: {d.severity} {d.code} {d.message}", err=True)
+        for note in d.notes:
+            click.echo(f"    {note}", err=True)
+        if d.hint:
+            click.echo(f"  hint: {d.hint}", err=True)
+    if not quiet:
+        click.echo("\n".join(summary_lines(result, project.root)))
+    ctx.exit(0 if result.ok else 1)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("name", type=click.Choice(["findings"]), default="findings")
 def schema(name: str) -> None:
     """Print the JSON Schema of a briefgen file format, for editors.

@@ -1,0 +1,631 @@
+"""Build briefs: Jinja -> Pandoc Markdown -> PDF (Typst), DOCX, HTML; cached, in parallel.
+
+``build_briefs`` is what ``briefgen build`` calls. For each brief it reads the
+front matter, renders the Jinja, refuses findings whose check is an error
+(unless ``force``), hashes every input, skips formats whose inputs did not
+change, and writes ``build/briefs/NAME.{pdf,docx,html,md}`` atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from briefgen.model import CheckReport, Diagnostic, Document, Project, Severity, Span
+from briefgen.render import codes as _codes  # noqa: F401  (registers the BRF codes)
+from briefgen.render.csl import resolve_csl
+from briefgen.render.frontmatter import FORMATS, BriefMeta, parse_front_matter
+from briefgen.render.jinja import RenderedBrief, default_templates_dir, render_brief
+from briefgen.write import BuildCache, hash_parts, write_bytes_atomic
+
+__all__ = [
+    "CACHE_FILE",
+    "FORMATS",
+    "BriefBuild",
+    "BuildResult",
+    "build_briefs",
+    "find_template",
+    "select_briefs",
+    "summary_lines",
+]
+
+CACHE_FILE = ".briefgen-cache.json"
+
+BuildStatus = Literal["built", "skipped", "failed"]
+
+# The files each output format depends on, looked up in templates/ then in the defaults.
+_FORMAT_ASSETS = {
+    "pdf": ("brief.typ", "brief.lua"),
+    "docx": ("reference.docx", "brief.lua"),
+    "html": ("brief.html", "brief.css", "brief.lua"),
+    "md": (),
+}
+# Pandoc formats are produced in this order; the fastest first, so a citation
+# problem is found before the slow PDF is made.
+_PANDOC_ORDER = ("html", "docx", "pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class BriefBuild:
+    """What happened to one brief."""
+
+    path: str  # project-relative path of the brief
+    name: str  # output base name
+    status: BuildStatus
+    outputs: Mapping[str, Path] = field(default_factory=dict)  # format -> file
+    built: tuple[str, ...] = ()  # formats written by this build
+    skipped: tuple[str, ...] = ()  # formats already up to date
+    diagnostics: tuple[Diagnostic, ...] = ()
+    findings: tuple[str, ...] = ()  # ids of the findings the brief uses
+    digests: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """The outcome of ``briefgen build``: one :class:`BriefBuild` per brief."""
+
+    briefs: tuple[BriefBuild, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()  # problems not tied to one brief
+
+    @property
+    def built(self) -> tuple[BriefBuild, ...]:
+        return tuple(b for b in self.briefs if b.status == "built")
+
+    @property
+    def skipped(self) -> tuple[BriefBuild, ...]:
+        return tuple(b for b in self.briefs if b.status == "skipped")
+
+    @property
+    def failed(self) -> tuple[BriefBuild, ...]:
+        return tuple(b for b in self.briefs if b.status == "failed")
+
+    @property
+    def all_diagnostics(self) -> tuple[Diagnostic, ...]:
+        out = list(self.diagnostics)
+        for brief in self.briefs:
+            out.extend(brief.diagnostics)
+        return tuple(out)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not any(d.severity == "error" for d in self.diagnostics)
+
+
+def summary_lines(result: BuildResult, root: Path | None = None) -> list[str]:
+    """One line per brief: ``built NAME -> build/briefs/NAME.{pdf,docx}`` and the like."""
+    lines = []
+    for brief in result.briefs:
+        if brief.status == "built":
+            formats = ",".join(brief.built)
+            first = next(iter(brief.outputs.values()), None)
+            where = ""
+            if first is not None:
+                folder = first.parent
+                if root is not None and folder.is_relative_to(root):
+                    folder = folder.relative_to(root)
+                where = f" -> {folder.as_posix()}/{brief.name}.{{{formats}}}"
+            extra = f" ({','.join(brief.skipped)} up to date)" if brief.skipped else ""
+            lines.append(f"built    {brief.path}{where}{extra}")
+        elif brief.status == "skipped":
+            lines.append(f"skipped  {brief.path} (up to date)")
+        else:
+            errors = sum(1 for d in brief.diagnostics if d.severity == "error")
+            lines.append(f"failed   {brief.path} ({errors} error{'s' if errors != 1 else ''})")
+    return lines
+
+
+def find_template(project: Project, name: str) -> Path:
+    """The project's ``templates/NAME`` if it exists, else briefgen's default."""
+    own = project.root / project.config.templates / name
+    if own.is_file():
+        return own
+    return default_templates_dir() / name
+
+
+def select_briefs(
+    project: Project, names: Sequence[str] | None
+) -> tuple[list[Document], list[Diagnostic]]:
+    """The documents named (by path, file name or stem; all when ``names`` is empty)."""
+    documents = list(project.documents)
+    if not names:
+        return documents, []
+    chosen: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    root = project.root.resolve()
+    for name in names:
+        wanted = name.replace("\\", "/")
+        match = None
+        for document in documents:
+            doc_path = document.path
+            candidates = {doc_path, Path(doc_path).name, Path(doc_path).stem}
+            if wanted in candidates or wanted.removeprefix("./") in candidates:
+                match = document
+                break
+            try:
+                given = Path(name)
+                absolute = given if given.is_absolute() else Path.cwd() / given
+                if absolute.resolve() == (root / doc_path).resolve():
+                    match = document
+                    break
+            except OSError:
+                continue
+        if match is None:
+            known = ", ".join(Path(d.path).stem for d in documents) or "none"
+            diagnostics.append(
+                Diagnostic(
+                    "BRF012",
+                    "error",
+                    f"no brief named '{name}'",
+                    hint=f"briefs of this project: {known}",
+                )
+            )
+        elif match not in chosen:
+            chosen.append(match)
+    return chosen, diagnostics
+
+
+def build_briefs(
+    project: Project,
+    report: CheckReport | None,
+    briefs: Sequence[str] | None = None,
+    formats: Sequence[str] | None = None,
+    force: bool = False,
+    progress: bool = False,
+    jobs: int | None = None,
+) -> BuildResult:
+    """Build the briefs of ``project`` into ``OUTPUT/briefs/NAME.{pdf,docx,html,md}``.
+
+    ``briefs`` names some briefs (path, file name or stem); all by default.
+    ``formats`` defaults to each brief's front matter ``formats``, else all four.
+    A brief using a finding whose check is an error fails unless ``force``.
+    Unchanged briefs are skipped (``build/.briefgen-cache.json``).
+    """
+    diagnostics: list[Diagnostic] = []
+    if formats is not None:
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown:
+            diagnostics.append(
+                Diagnostic(
+                    "BRF013",
+                    "error",
+                    f"unknown output format(s): {', '.join(unknown)}",
+                    hint=f"choose from {', '.join(FORMATS)}",
+                )
+            )
+            return BuildResult((), tuple(diagnostics))
+    documents, problems = select_briefs(project, briefs)
+    diagnostics.extend(problems)
+
+    output_root = project.root / project.config.output
+    cache = BuildCache.load(output_root / CACHE_FILE)
+    context = _BuildContext.create(project, report, formats, force)
+
+    results: dict[str, BriefBuild] = {}
+    workers = max(1, min(jobs or min(4, os.cpu_count() or 1), len(documents) or 1))
+    with _progress(progress, len(documents)) as advance, ThreadPoolExecutor(workers) as pool:
+        futures: dict[Future[BriefBuild], Document] = {
+            pool.submit(_build_one, document, context, cache): document for document in documents
+        }
+        for future in as_completed(futures):
+            document = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a bug must not take the other briefs down
+                outcome = BriefBuild(
+                    document.path,
+                    Path(document.path).stem,
+                    "failed",
+                    diagnostics=(
+                        Diagnostic(
+                            "BRF099",
+                            "error",
+                            f"internal error while building: {exc!r}",
+                            span=Span(document.path),
+                        ),
+                    ),
+                )
+            results[document.path] = outcome
+            advance(outcome)
+    for outcome in results.values():
+        for fmt, digest in outcome.digests.items():
+            cache.record(f"{outcome.path}:{fmt}", digest)
+    if documents:
+        cache.save()
+    ordered = tuple(results[d.path] for d in documents)
+    return BuildResult(ordered, tuple(diagnostics))
+
+
+# --------------------------------------------------------------------------- internals
+
+
+@dataclass(frozen=True, slots=True)
+class _BuildContext:
+    project: Project
+    report: CheckReport | None
+    formats: tuple[str, ...] | None
+    force: bool
+    out_dir: Path
+    bibliography: tuple[Path, ...]
+    bibliography_digest: str
+    metadata_defaults: Mapping[str, Any]
+
+    @classmethod
+    def create(
+        cls,
+        project: Project,
+        report: CheckReport | None,
+        formats: Sequence[str] | None,
+        force: bool,
+    ) -> _BuildContext:
+        root = project.root
+        bib_paths = tuple(root / p for p in project.bibliography_files if (root / p).is_file())
+        parts = [(f"bib:{p.name}", p.read_bytes()) for p in bib_paths]
+        defaults: dict[str, Any] = {}
+        extra = project.config.extra
+        for key in ("organisation", "organization", "series"):
+            value = extra.get(key) if isinstance(extra, Mapping) else None
+            if isinstance(value, str):
+                defaults[key] = value
+        return cls(
+            project=project,
+            report=report,
+            formats=tuple(dict.fromkeys(formats)) if formats is not None else None,
+            force=force,
+            out_dir=root / project.config.output / "briefs",
+            bibliography=bib_paths,
+            bibliography_digest=hash_parts(parts),
+            metadata_defaults=defaults,
+        )
+
+
+def _build_one(document: Document, context: _BuildContext, cache: BuildCache) -> BriefBuild:
+    from briefgen import __version__
+
+    project = context.project
+    name = Path(document.path).stem
+    diagnostics: list[Diagnostic] = []
+
+    def failed(used: Sequence[str] = ()) -> BriefBuild:
+        return BriefBuild(
+            document.path, name, "failed", diagnostics=tuple(diagnostics), findings=tuple(used)
+        )
+
+    meta, problems = parse_front_matter(document.text, document.path)
+    diagnostics.extend(problems)
+    if _has_errors(diagnostics):
+        return failed()
+
+    csl_line = meta.extra.get("key_lines", {}).get("csl") if meta.csl else None
+    csl_path, problems = resolve_csl(
+        meta.csl or project.config.csl,
+        project.root,
+        span=Span(document.path, csl_line, 1)
+        if csl_line
+        else Span(project.config.config_file or "briefgen.toml"),
+    )
+    diagnostics.extend(problems)
+
+    templates_dir = project.root / project.config.templates
+    rendered = render_brief(
+        document,
+        meta,
+        project,
+        context.report,
+        templates_dir if templates_dir.is_dir() else None,
+        metadata_defaults=context.metadata_defaults,
+    )
+    diagnostics.extend(rendered.diagnostics)
+    used_ids = [u.id for u in rendered.used]
+    diagnostics.extend(_check_used_findings(rendered, context.force))
+    if _has_errors(diagnostics):
+        return failed(used_ids)
+    assert csl_path is not None
+
+    formats = context.formats or meta.formats or FORMATS
+    outputs = {fmt: context.out_dir / f"{name}.{fmt}" for fmt in formats}
+    findings_json = _findings_fingerprint(rendered, project, context.report)
+    common: list[tuple[str, bytes | str]] = [
+        ("briefgen", __version__),
+        ("markdown", rendered.markdown),
+        ("findings", findings_json),
+    ]
+    digests: dict[str, str] = {}
+    for fmt in formats:
+        parts = list(common)
+        if fmt != "md":
+            from briefgen.render.pandoc import pandoc_version
+
+            parts += [
+                ("pandoc", pandoc_version()),
+                ("bibliography", context.bibliography_digest),
+                ("csl", csl_path.read_bytes()),
+            ]
+            for asset in _FORMAT_ASSETS[fmt]:
+                parts.append((f"asset:{asset}", find_template(project, asset).read_bytes()))
+        digests[fmt] = hash_parts(parts)
+
+    stale = [
+        f for f in formats if not cache.is_fresh(f"{document.path}:{f}", digests[f], [outputs[f]])
+    ]
+    fresh = tuple(f for f in formats if f not in stale)
+    if not stale:
+        return BriefBuild(
+            document.path,
+            name,
+            "skipped",
+            outputs=outputs,
+            skipped=fresh,
+            diagnostics=tuple(diagnostics),
+            findings=tuple(used_ids),
+        )
+
+    produced: dict[str, bytes] = {}
+    unresolved_checked = False
+    for fmt in (f for f in _PANDOC_ORDER if f in stale):
+        try:
+            data, warnings = _convert(fmt, rendered.markdown, csl_path, context, project)
+        except _ConversionError as exc:
+            diagnostics.append(
+                Diagnostic(exc.code, "error", exc.message, span=Span(document.path), hint=exc.hint)
+            )
+            continue
+        if not unresolved_checked:
+            unresolved_checked = True
+            diagnostics.extend(_citation_diagnostics(warnings, document, rendered, context))
+            if _has_errors(diagnostics):
+                return failed(used_ids)
+        produced[fmt] = data
+    if "md" in stale:
+        produced["md"] = _standalone_markdown(rendered.markdown, context, csl_path, meta).encode(
+            "utf-8"
+        )
+    if _has_errors(diagnostics):
+        return failed(used_ids)
+
+    for fmt, data in produced.items():
+        write_bytes_atomic(outputs[fmt], data)
+    return BriefBuild(
+        document.path,
+        name,
+        "built",
+        outputs=outputs,
+        built=tuple(f for f in formats if f in produced),
+        skipped=fresh,
+        diagnostics=tuple(diagnostics),
+        findings=tuple(used_ids),
+        digests={f: digests[f] for f in produced},
+    )
+
+
+class _ConversionError(Exception):
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint = code, message, hint
+
+
+def _convert(
+    fmt: str, markdown: str, csl: Path, context: _BuildContext, project: Project
+) -> tuple[bytes, tuple[str, ...]]:
+    import tempfile
+
+    from briefgen.render.docx import ensure_bibliography_indent
+    from briefgen.render.pandoc import (
+        PandocError,
+        TypstError,
+        compile_typst,
+        run_pandoc,
+        unresolved_citations,
+    )
+
+    lua = find_template(project, "brief.lua")
+    try:
+        if fmt == "html":
+            css = find_template(project, "brief.css").read_text(encoding="utf-8")
+            with tempfile.TemporaryDirectory(prefix="briefgen-html-") as tmp:
+                header = Path(tmp) / "style.html"
+                header.write_text(f"<style>\n{css}\n</style>\n", encoding="utf-8")
+                result = run_pandoc(
+                    markdown,
+                    "html",
+                    bibliography=context.bibliography,
+                    csl=csl,
+                    template=find_template(project, "brief.html"),
+                    lua_filters=[lua],
+                    include_in_header=[header],
+                )
+            return result.output, result.warnings
+        if fmt == "docx":
+            result = run_pandoc(
+                markdown,
+                "docx",
+                bibliography=context.bibliography,
+                csl=csl,
+                reference_doc=find_template(project, "reference.docx"),
+                lua_filters=[lua],
+            )
+            return ensure_bibliography_indent(result.output), result.warnings
+        result = run_pandoc(
+            markdown,
+            "typst",
+            bibliography=context.bibliography,
+            csl=csl,
+            template=find_template(project, "brief.typ"),
+            lua_filters=[lua],
+        )
+        source = result.output.decode("utf-8")
+        for key in unresolved_citations(result.warnings):
+            # Only reached with --force: a link to a missing label would stop Typst.
+            source = source.replace(f"#link(<ref-{key}>)[", "#[")
+        pdf = compile_typst(source)
+        assert isinstance(pdf, bytes)
+        return pdf, result.warnings
+    except PandocError as exc:
+        raise _ConversionError("BRF010", f"pandoc failed making {fmt}: {exc}") from exc
+    except TypstError as exc:
+        raise _ConversionError(
+            "BRF011",
+            f"typst failed making the PDF: {exc}",
+            hint="check raw Typst in the brief or templates/brief.typ",
+        ) from exc
+
+
+def _has_errors(diagnostics: Sequence[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+def _check_used_findings(rendered: RenderedBrief, force: bool) -> list[Diagnostic]:
+    out = []
+    for used in rendered.used:
+        if used.ok:
+            continue
+        out.append(
+            Diagnostic(
+                "BRF006",
+                "warning" if force else "error",
+                f"brief uses finding '{used.id}', whose check failed ({used.status})",
+                span=used.span,
+                finding=used.id,
+                hint="fix the finding (see `briefgen check`), stop using it, or build with --force",
+            )
+        )
+    return out
+
+
+def _findings_fingerprint(
+    rendered: RenderedBrief, project: Project, report: CheckReport | None
+) -> str:
+    """A stable text of every used finding and its check results."""
+    by_id = {f.id: f for f in project.findings}
+    results = {r.finding.id: r for r in report.findings} if report is not None else {}
+    payload = []
+    for used in rendered.used:
+        finding = by_id.get(used.id)
+        if finding is None:
+            continue
+        result = results.get(used.id)
+        payload.append(
+            {
+                "id": finding.id,
+                "claim": finding.claim,
+                "tags": list(finding.tags),
+                "date": finding.date,
+                "evidence": [[e.source, e.quote, e.page] for e in finding.evidence],
+                "status": [e.status for e in result.evidence] if result is not None else None,
+            }
+        )
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False)
+
+
+_CITE_RE_TEMPLATE = r"@\{?{key}\b"
+
+
+def _citation_diagnostics(
+    warnings: Sequence[str], document: Document, rendered: RenderedBrief, context: _BuildContext
+) -> list[Diagnostic]:
+    from briefgen.render.pandoc import unresolved_citations
+
+    out: list[Diagnostic] = []
+    severity: Severity = "warning" if context.force else "error"
+    by_id = {f.id: f for f in context.project.findings}
+    for key in unresolved_citations(warnings):
+        span = _citation_span(key, document, rendered, by_id)
+        out.append(
+            Diagnostic(
+                "CIT001",
+                severity,
+                f"citation '{key}' not found in the bibliography",
+                span=span,
+                key=key,
+                hint="add the entry to the bibliography or correct the cite key",
+            )
+        )
+    for warning in warnings:
+        if "Citeproc: citation" in warning and "not found" in warning:
+            continue
+        out.append(Diagnostic("BRF014", "warning", f"pandoc: {warning}", span=Span(document.path)))
+    return out
+
+
+def _citation_span(
+    key: str, document: Document, rendered: RenderedBrief, by_id: Mapping[str, Any]
+) -> Span:
+    for citation in document.citations:
+        if citation.key == key:
+            return citation.span
+    pattern = re.compile(r"@\{?" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*\w)")
+    for number, line in enumerate(document.text.splitlines(), start=1):
+        if pattern.search(line):
+            return Span(document.path, number, pattern.search(line).start() + 1)  # type: ignore[union-attr]
+    for used in rendered.used:
+        finding = by_id.get(used.id)
+        if finding is not None and any(e.source == key for e in finding.evidence):
+            return used.span
+    return Span(document.path)
+
+
+def _standalone_markdown(markdown: str, context: _BuildContext, csl: Path, meta: BriefMeta) -> str:
+    """The rendered brief with ``bibliography`` and ``csl`` in its metadata for Pandoc."""
+    import yaml
+
+    if not markdown.startswith("---\n"):
+        return markdown
+    root = context.project.root
+    extra: dict[str, Any] = {}
+    if context.bibliography:
+        extra["bibliography"] = [
+            p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p)
+            for p in context.bibliography
+        ]
+    extra["csl"] = meta.csl or context.project.config.csl
+    lines = str(yaml.safe_dump(extra, allow_unicode=True, sort_keys=False, width=1000))
+    return "---\n" + lines + markdown[4:]
+
+
+class _NoProgress:
+    def __enter__(self) -> Callable[[BriefBuild], None]:
+        return lambda outcome: None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class _RichProgress:
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.progress = Progress(
+            TextColumn("[bold]building briefs"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.progress.add_task("", total=total)
+
+    def __enter__(self) -> Callable[[BriefBuild], None]:
+        self.progress.__enter__()
+
+        def advance(outcome: BriefBuild) -> None:
+            self.progress.update(
+                self.task, advance=1, description=f"{outcome.name}: {outcome.status}"
+            )
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+
+def _progress(enabled: bool, total: int) -> Any:
+    if enabled and total > 0 and sys.stderr.isatty():
+        return _RichProgress(total)
+    return _NoProgress()
