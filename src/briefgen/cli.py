@@ -47,10 +47,17 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 
     \b
     Examples:
-      briefgen check                 # check the project in this folder
-      briefgen check --format github # annotations for GitHub Actions
-      briefgen build --to pdf        # build every brief as PDF
-      briefgen site                  # build the site into site/
+      briefgen init my-review         # start a project that passes check
+      briefgen check                  # check the project in this folder
+      briefgen check --format github  # annotations for GitHub Actions
+      briefgen find "CSTO membership" # where do the sources say it?
+      briefgen build --to pdf         # build every brief as PDF
+      briefgen site                   # build the site into site/
+
+    \b
+    Colour is used on a terminal only, never when NO_COLOR is set.
+    Shell completion (bash; zsh and fish alike):
+      eval "$(_BRIEFGEN_COMPLETE=bash_source briefgen)"
     """
     ctx.ensure_object(dict)
     ctx.obj["quiet"] = quiet
@@ -202,6 +209,43 @@ def build(ctx: click.Context, briefs: tuple[str, ...], to: str | None, force: bo
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("project_dir", required=False, type=click.Path(file_okay=False))
+@click.option("--strict", is_flag=True, help="Fail on any warning of the site build.")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
+              help="Build here instead of site/.")
+@click.option("--pages-only", "pages_dir", type=click.Path(file_okay=False),
+              help="Write the generated Markdown pages here, for another site generator.")
+@click.pass_context
+def site(ctx: click.Context, project_dir: str | None, strict: bool, site_dir: str | None,
+         pages_dir: str | None) -> None:
+    """Build the literature-review site: the same result as `mkdocs build`.
+
+    \b
+    Examples:
+      briefgen site
+      briefgen site --strict -d public
+      briefgen site --pages-only docs/corpus
+    """
+    from briefgen.diagnostics import BriefgenError
+    from briefgen.project import find_root
+    from briefgen.site.build import build_site, write_site_pages
+
+    root = Path(project_dir) if project_dir else find_root(Path.cwd())
+    try:
+        if pages_dir:
+            written, problems = write_site_pages(root, pages_dir)
+            for d in problems:
+                click.echo(f"{d.span or '<project>'}: {d.severity} {d.code} {d.message}",
+                           err=True)
+            click.echo(f"wrote {len(written)} files to {pages_dir}")
+            ctx.exit(1 if strict and problems else 0)
+        folder = build_site(root, strict=strict, site_dir=site_dir)
+    except BriefgenError as exc:
+        _fail(exc)
+    click.echo(f"site built in {folder}")
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("name", type=click.Choice(["findings"]), default="findings")
 def schema(name: str) -> None:
     """Print the JSON Schema of a briefgen file format, for editors.
@@ -217,6 +261,247 @@ def schema(name: str) -> None:
     text = resources.files("briefgen").joinpath(f"schemas/{name}.schema.json").read_text(
         encoding="utf-8")
     click.echo(text, nl=False)
+
+
+# --- authoring commands: init, find, add finding, ingest ---------------------------
+
+
+def _project_root(project_dir: str | None) -> Path:
+    """The project folder given, else the one around the current folder (exit 2 if none)."""
+    from briefgen.diagnostics import ConfigError
+    from briefgen.project import CONFIG_FILE, find_root
+
+    root = Path(project_dir) if project_dir else find_root(Path.cwd())
+    if not root.is_dir():
+        raise ConfigError(f"{root}: not a folder", hint="Give the project folder with -C.")
+    if not (root / CONFIG_FILE).is_file() and "[tool.briefgen" not in _read_or_empty(
+            root / "pyproject.toml"):
+        raise ConfigError(f"{root.resolve()}: no {CONFIG_FILE} here or above",
+                          hint="Run briefgen init to start a project, or give it with -C DIR.")
+    return root
+
+
+def _read_or_empty(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+_PROJECT_OPTION = click.option(
+    "-C", "--project", "project_dir", type=click.Path(file_okay=False),
+    help="The project folder (default: the one around the current folder).")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.pass_context
+def init(ctx: click.Context, directory: str) -> None:
+    """Start a project in DIRECTORY (default: here) that passes check, builds and has a site.
+
+    Writes briefgen.toml, a bibliography entry, its source text, findings, a brief,
+    mkdocs.yml and docs/index.md. Files that exist are kept as they are; a folder
+    that already holds a briefgen.toml is refused.
+
+    \b
+    Example:
+      briefgen init my-review && cd my-review && briefgen check && briefgen build
+    """
+    from briefgen.diagnostics import BriefgenError
+    from briefgen.init import init_project
+
+    try:
+        result = init_project(directory)
+    except BriefgenError as exc:
+        _fail(exc)
+    if not ctx.obj.get("quiet", False):
+        for rel in result.created:
+            click.echo(f"created {Path(directory, rel).as_posix()}")
+        for rel in result.kept:
+            click.echo(f"kept    {Path(directory, rel).as_posix()} (it exists)")
+        go = "" if Path(directory) == Path(".") else f"cd {directory} && "
+        click.echo(f"next: {go}briefgen check && briefgen build && mkdocs serve")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("phrase", nargs=-1, required=True)
+@click.option("-n", "--limit", type=click.IntRange(1, 10_000), default=10, show_default=True,
+              help="Passages shown at most.")
+@click.option("-s", "--source", "keys", multiple=True, metavar="KEY",
+              help="Search only this source (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@_PROJECT_OPTION
+@click.pass_context
+def find(ctx: click.Context, phrase: tuple[str, ...], limit: int, keys: tuple[str, ...],
+         fmt: str, project_dir: str | None) -> None:
+    """Search every source text for PHRASE, best passages first.
+
+    PHRASE is matched as a finding's quote is (case, white space, typographic
+    quotes and line-break hyphens ignored; ... for an elision): exact matches
+    first, then near matches with OCR noise, then, for the other sources, the
+    nearest passage and how similar it is. Each result shows the cite key, the
+    page and line, and the passage in context. Exit status 0 when PHRASE was
+    found, 1 when only near passages were.
+
+    \b
+    Examples:
+      briefgen find suspended its CSTO membership
+      briefgen find "Karshi-Khanabad" --source kakenova2024 --limit 3
+      briefgen find "joined the SCO" --format json
+    """
+    import json
+
+    from briefgen import api
+    from briefgen.diagnostics import BriefgenError
+    from briefgen.find import find_passages, passages_to_dict
+
+    text = " ".join(phrase)
+    try:
+        project = api.load_project(_project_root(project_dir))
+        passages = find_passages(project, text, limit=limit, keys=keys)
+    except BriefgenError as exc:
+        _fail(exc)
+    if fmt == "json":
+        click.echo(json.dumps(passages_to_dict(text, passages), indent=2, ensure_ascii=False))
+    else:
+        _print_passages(passages, ctx.obj.get("quiet", False), ctx.obj.get("verbose", False),
+                        len(project.sources))
+    ctx.exit(0 if any(p.kind != "near" for p in passages) else 1)
+
+
+def _print_passages(passages: list[Any], quiet: bool, verbose: bool, n_sources: int) -> None:
+    from briefgen.find import format_pages
+
+    color = _use_color(sys.stdout)
+    for p in passages:
+        where = ", ".join(x for x in (p.key, format_pages(p.pages)) if x)
+        kind = p.kind if p.kind == "exact" else f"{p.kind}, {p.similarity:.0%} similar"
+        head = f"{where} ({p.path}:{p.line}): {kind}"
+        match = click.style(p.text, bold=True) if color else f"**{p.text}**"
+        click.echo(click.style(head, fg="cyan") if color else head, color=color)
+        click.echo("    " + " ".join(x for x in (p.before, match, p.after) if x), color=color)
+        if verbose:
+            for difference in p.differences:
+                click.echo(f"    difference: {difference}")
+    if not quiet:
+        found = sum(1 for p in passages if p.kind != "near")
+        near = len(passages) - found
+        click.echo(f"{found} match{'es' if found != 1 else ''}, {near} near "
+                   f"passage{'s' if near != 1 else ''} in {n_sources} "
+                   f"source{'s' if n_sources != 1 else ''}", err=True)
+
+
+@cli.group(context_settings=CONTEXT)
+def add() -> None:
+    """Add to the project, checked as it is added.
+
+    \b
+    Example:
+      briefgen add finding --source weitz2014 --claim "..." --quote "..."
+    """
+
+
+@add.command("finding", context_settings=CONTEXT)
+@click.option("--claim", required=True, help="The finding in your own words.")
+@click.option("--source", required=True, metavar="KEY", help="The cite key of the source.")
+@click.option("--quote", required=True,
+              help="The verbatim quote from the source; - reads it from standard input.")
+@click.option("--page", help="The page claimed (default: where the quote is found).")
+@click.option("-t", "--tag", "tags", multiple=True,
+              help="A theme tag (repeatable, or comma-separated).")
+@click.option("--date", help="When the event happened: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--id", "finding_id", help="The finding's id (default: made from the claim).")
+@click.option("--file", "file", type=click.Path(dir_okay=False),
+              help="The findings file to append to (default: findings/KEY.yaml).")
+@_PROJECT_OPTION
+@click.pass_context
+def add_finding(ctx: click.Context, claim: str, source: str, quote: str, page: str | None,
+                tags: tuple[str, ...], date: str | None, finding_id: str | None,
+                file: str | None, project_dir: str | None) -> None:
+    """Append a finding to a findings file, once its quote verifies in its source.
+
+    The page is filled in from where the quote is found; a quote that is not
+    in the source (or not on the page given) is refused and the nearest
+    passage shown. The file is only appended to: what it held, comments
+    included, is kept. Exit status 1 when the finding is refused.
+
+    \b
+    Example:
+      briefgen add finding --source weitz2014 --tag csto --tag russia \\
+        --claim "Uzbekistan left the CSTO a second time in mid-2012." \\
+        --quote "Uzbekistan eventually suspended its CSTO membership in June 2012."
+    """
+    from briefgen import api
+    from briefgen.authoring import add_finding as add
+    from briefgen.diagnostics import BriefgenError, UsageError
+
+    if quote == "-":
+        quote = sys.stdin.read()
+    split_tags = tuple(t for tag in tags for t in tag.split(","))
+    try:
+        root = _project_root(project_dir)
+        rel = None
+        if file is not None:
+            try:
+                rel = Path(file).resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                raise UsageError(f"{file} is outside the project {root}") from None
+        added = add(api.load_project(root), claim, source, quote, page=page, tags=split_tags,
+                    date=date, finding_id=finding_id, path=rel)
+    except BriefgenError as exc:
+        _fail(exc)
+    if not ctx.obj.get("quiet", False):
+        pages = f", p. {added.finding.evidence[0].page}" if added.finding.evidence[0].page else ""
+        click.echo(f"added {added.finding.id} to {added.path} ({source}{pages}, {added.status})")
+    if added.status == "fuzzy":
+        click.echo("warning: the quote matches only with text-extraction noise: "
+                   + "; ".join(added.differences), err=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--key", required=True, help="The cite key: the text goes to sources/KEY.txt.")
+@click.option("--type", "kind", type=click.Choice(["pdf", "html", "docx", "text"]),
+              help="The kind of FILE (default: from its content and name).")
+@click.option("--force", is_flag=True, help="Replace an existing sources/KEY.txt.")
+@_PROJECT_OPTION
+@click.pass_context
+def ingest(ctx: click.Context, file: str, key: str, kind: str | None, force: bool,
+           project_dir: str | None) -> None:
+    """Extract the text of FILE (PDF, HTML, DOCX or text) into sources/KEY.txt.
+
+    A PDF keeps its page breaks as form feeds, so page claims are checked; an
+    HTML page gives its main text only. Where the text came from is appended
+    to sources/PROVENANCE.md, and a new KEY gets a @misc stub entry in the
+    first BibTeX file, to be completed by hand.
+
+    \b
+    Examples:
+      briefgen ingest ~/Downloads/weitz-2014.pdf --key weitz2014
+      briefgen ingest saved-page.html --key izimov2016
+    """
+    from briefgen import api
+    from briefgen.diagnostics import BriefgenError
+    from briefgen.ingest import ingest as run
+
+    try:
+        project = api.load_project(_project_root(project_dir))
+        result = run(project, Path(file), key, force=force, kind=kind)  # type: ignore[arg-type]
+    except BriefgenError as exc:
+        _fail(exc)
+    extracted = result.extracted
+    pages = f"{extracted.pages} pages, " if extracted.pages else ""
+    if not ctx.obj.get("quiet", False):
+        verb = "replaced" if result.replaced else "wrote"
+        click.echo(f"{verb} {result.text_path} ({pages}{len(extracted.text)} characters) "
+                   f"from {Path(file).name} with {extracted.method}")
+        click.echo(f"recorded where it came from in {result.provenance_path}")
+        if result.stub_written:
+            click.echo(f"added a stub entry {key} to {result.bibliography_path}: complete it")
+    if result.stub and not result.stub_written:
+        click.echo(f"warning: no BibTeX file to add {key} to; add this entry to your "
+                   f"bibliography:\n{result.stub}", err=True)
 
 
 def _print_text(report: Any, quiet: bool, verbose: bool) -> None:

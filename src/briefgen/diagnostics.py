@@ -322,8 +322,6 @@ def render_github(report: CheckReport) -> str:
 
 def render_junit(report: CheckReport) -> str:
     """A JUnit XML report: one test case per finding and per document, failures for errors."""
-    from xml.sax.saxutils import quoteattr
-
     by_file: dict[str, list[Diagnostic]] = {}
     for d in report.diagnostics:
         by_file.setdefault(d.span.path if d.span else "<project>", []).append(d)
@@ -335,21 +333,21 @@ def render_junit(report: CheckReport) -> str:
             body = d.message + "".join(f"\n{n}" for n in d.notes)
             tag = "failure" if d.severity == "error" else "skipped"
             if tag == "failure":
-                inner = (f"<failure type={quoteattr(d.code)} message={quoteattr(d.message)}>"
+                inner = (f"<failure type={_xml_attr(d.code)} message={_xml_attr(d.message)}>"
                          f"{_xml_text(body)}</failure>")
             else:
                 inner = f"<system-out>{_xml_text('warning: ' + body)}</system-out>"
-            cases.append(f'    <testcase classname={quoteattr(path)} name={quoteattr(name)}>'
+            cases.append(f'    <testcase classname={_xml_attr(path)} name={_xml_attr(name)}>'
                          f"{inner}</testcase>")
         failures = sum(1 for d in by_file[path] if d.severity == "error")
-        suites.append(f"  <testsuite name={quoteattr(path)} tests=\"{len(cases)}\" "
+        suites.append(f"  <testsuite name={_xml_attr(path)} tests=\"{len(cases)}\" "
                       f"failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
                       + "\n".join(cases) + "\n  </testsuite>")
     verified = [(fr.finding, er) for fr in report.findings for er in fr.evidence
                 if er.status == "verified"]
     if verified:
-        cases = [f"    <testcase classname={quoteattr(f.span.path)} "
-                 f"name={quoteattr(f'{f.id} {er.evidence.source}')}/>" for f, er in verified]
+        cases = [f"    <testcase classname={_xml_attr(f.span.path)} "
+                 f"name={_xml_attr(f'{f.id} {er.evidence.source}')}/>" for f, er in verified]
         suites.append(f"  <testsuite name=\"verified quotes\" tests=\"{len(cases)}\" "
                       f"failures=\"0\" errors=\"0\" skipped=\"0\">\n" + "\n".join(cases)
                       + "\n  </testsuite>")
@@ -360,15 +358,29 @@ def render_junit(report: CheckReport) -> str:
             + "\n".join(suites) + ("\n" if suites else "") + "</testsuites>\n")
 
 
+def _xml_attr(s: str) -> str:
+    """``s`` as a quoted XML attribute value, without the control characters XML forbids."""
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(_xml_chars(s))
+
+
+def _xml_chars(s: str) -> str:
+    """``s`` less the characters XML 1.0 forbids even when escaped."""
+    return "".join(ch for ch in s if ch in "\t\n\r" or (
+        0x20 <= ord(ch) <= 0xFFFD and not 0xD800 <= ord(ch) <= 0xDFFF) or ord(ch) > 0xFFFF)
+
+
 def _xml_text(s: str) -> str:
     from xml.sax.saxutils import escape
 
-    # XML 1.0 forbids most control characters even when escaped.
-    return escape("".join(ch for ch in s if ch in "\t\n\r" or ord(ch) >= 0x20))
+    return escape(_xml_chars(s))
 
 
 def render_sarif(report: CheckReport) -> str:
     """A SARIF 2.1.0 log for code-scanning tools."""
+    from urllib.parse import quote
+
     from briefgen import __version__
 
     codes = sorted({d.code for d in report.diagnostics})
@@ -396,7 +408,10 @@ def render_sarif(report: CheckReport) -> str:
                 region["startLine"] = d.span.line
                 if d.span.column:
                     region["startColumn"] = d.span.column
-            location: dict[str, object] = {"artifactLocation": {"uri": d.span.path}}
+            # A relative URI reference: spaces, colons (a "doe:2019.txt" would read as a
+            # scheme) and non-ASCII characters percent-encoded.
+            uri = quote(d.span.path, safe="/-._~")
+            location: dict[str, object] = {"artifactLocation": {"uri": uri}}
             if region:
                 location["region"] = region
             result["locations"] = [{"physicalLocation": location}]

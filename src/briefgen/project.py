@@ -105,7 +105,10 @@ def _key_line(root: Path, rel: str | None, key: str) -> int | None:
         text = (root / rel).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    m = re.search(rf"(?m)^\s*[\"']?{re.escape(key)}[\"']?\s*=", text)
+    name = rf"[\"']?{re.escape(key)}[\"']?"
+    # `key = ...`, or the header of a table: `[key]`, `[tool.briefgen.key]`.
+    m = re.search(rf"(?m)^[ \t]*{name}[ \t]*=", text) or re.search(
+        rf"(?m)^[ \t]*\[[ \t]*(?:tool\.briefgen\.)?{name}[ \t]*\]", text)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
@@ -149,7 +152,11 @@ def config_from_table(
             if not isinstance(value, Mapping) or not all(
                 isinstance(v, str) and v in _LEVELS for v in value.values()
             ):
-                errors.append(f"{where(key)}: error CFG001 [severity] maps codes to "
+                bad = [c for c, v in value.items() if not (isinstance(v, str) and v in _LEVELS)
+                       ] if isinstance(value, Mapping) else []
+                place = where(str(bad[0])) if bad and _key_line(
+                    root, config_file, str(bad[0])) else where(key)
+                errors.append(f"{place}: error CFG001 [severity] maps codes to "
                               "\"error\", \"warning\" or \"off\"")
                 continue
             values["severity"] = {str(k).upper(): str(v) for k, v in value.items()}
@@ -256,7 +263,7 @@ def glob_files(root: Path, patterns: Iterable[str]) -> list[str]:
         base = root.joinpath(*literal) if literal else root
         if not any(ch in pat for ch in "*?["):
             candidate = root / pat
-            if candidate.is_file() and _inside(candidate, root_real):
+            if _wanted(candidate, root_real):
                 found[pat] = None
             continue
         if not base.is_dir():
@@ -266,11 +273,28 @@ def glob_files(root: Path, patterns: Iterable[str]) -> list[str]:
             rel_dir = Path(dirpath).relative_to(root).as_posix()
             for name in sorted(filenames):
                 rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                if regex.match(rel):
-                    full = Path(dirpath) / name
-                    if full.is_file() and _inside(full, root_real):
-                        found[rel] = None
+                if regex.match(rel) and _wanted(Path(dirpath) / name, root_real):
+                    found[rel] = None
     return sorted(found)
+
+
+def _wanted(path: Path, root_real: Path) -> bool:
+    """A regular file inside the project, or a link that leads nowhere.
+
+    A broken link or a link loop is kept so that reading it reports the problem
+    (with the file's name) instead of the file silently going missing.
+    """
+    if path.is_file():
+        return _inside(path, root_real)
+    return _dead_link(path)
+
+
+def _dead_link(path: Path) -> bool:
+    """True for a symbolic link whose target does not exist or loops."""
+    try:
+        return path.is_symlink() and not path.exists()
+    except OSError:
+        return False
 
 
 def _inside(path: Path, root_real: Path) -> bool:
@@ -286,21 +310,26 @@ def read_input(
 ) -> tuple[bytes | None, list[Diagnostic]]:
     """Read a user's file as bytes, refusing what is not a plain, sane file."""
     path = root / rel
+    unreadable = ("Make it a readable regular file (not a folder, a broken link or a "
+                  "link loop), or remove it.")
     try:
         st = path.stat()
     except (OSError, RuntimeError) as exc:
         msg = getattr(exc, "strerror", None) or str(exc)
-        return None, [diag.make(code, f"cannot read {rel}: {msg}", Span(rel))]
+        return None, [diag.make(code, f"cannot read {rel}: {msg}", Span(rel), hint=unreadable)]
     if not stat.S_ISREG(st.st_mode):
-        return None, [diag.make(code, f"{rel} is not a regular file", Span(rel))]
+        return None, [diag.make(code, f"{rel} is not a regular file", Span(rel),
+                                hint=unreadable)]
     if st.st_size > limit:
         return None, [diag.make(
             code, f"{rel} is {st.st_size // (1024 * 1024)} MiB, over the "
-            f"{limit // (1024 * 1024)} MiB limit", Span(rel))]
+            f"{limit // (1024 * 1024)} MiB limit", Span(rel),
+            hint=f"Split the file, or cut it down to at most {limit // (1024 * 1024)} MiB.")]
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [diag.make(code, f"cannot read {rel}: {exc.strerror}", Span(rel))]
+        return None, [diag.make(code, f"cannot read {rel}: {exc.strerror}", Span(rel),
+                                hint=unreadable)]
     return data, []
 
 
@@ -356,7 +385,7 @@ def load_sources(
     used_files: set[str] = set()
     for key, entry in entries.items():
         rel: str | None = None
-        if entry.fields.get("file"):
+        if entry.fields.get("file") and _names_text(entry.fields["file"]):
             path, problem = resolve_file_field(entry, root)
             if problem is not None:
                 problems.append(problem)
@@ -372,6 +401,18 @@ def load_sources(
                 if (root / cand).is_file() and _inside(root / cand, root.resolve()):
                     rel = cand
                     break
+                if (root / cand).is_symlink():
+                    if not _dead_link(root / cand):
+                        problems.append(diag.make(
+                            "SRC003", f"{cand} is a symbolic link leading outside the "
+                            "project", Span(cand), key=key,
+                            hint="Copy the text into the project instead of linking to it."))
+                        rel = ""
+                    else:
+                        rel = cand  # a broken link or a loop: reading it says which
+                    break
+        if rel == "":
+            continue
         if rel is None:
             missing[key] = f"{folder}/{key}.txt"
             continue
@@ -401,6 +442,11 @@ def load_sources(
                     "SRC004", f"{rel} has no bibliography entry with key {stem!r}",
                     Span(rel)))
     return sources, missing, problems
+
+
+def _names_text(file_field: str) -> bool:
+    """Whether a file field names a text briefgen can read (not only PDFs and the like)."""
+    return bool(re.search(r"\.(txt|md|markdown|text)\b", file_field, re.IGNORECASE))
 
 
 def load_findings(root: Path, files: Iterable[str]) -> tuple[list[Finding], list[Diagnostic]]:

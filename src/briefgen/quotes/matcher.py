@@ -881,17 +881,17 @@ class CorpusIndex:
 
     def find_elsewhere(self, quote: str, exclude: str) -> list[tuple[str, QuoteMatch]]:
         """Sources other than ``exclude`` where ``quote`` matches, in corpus order."""
-        flat, key = _core(quote)
+        flat, folded = _core(quote)
         found = []
-        for key in self._shortlist(quote, exclude, 0):
-            index = self.get(key)
+        for source_key in self._shortlist(quote, exclude, 0):
+            index = self.get(source_key)
             assert index is not None
             skeleton = index.skeleton
-            if flat and flat not in skeleton.flat and key not in skeleton.key:
+            if flat and flat not in skeleton.flat and folded not in skeleton.key:
                 continue  # cannot hold the quote, not even with extraction noise
             match = match_quote(quote, index)
             if match is not None:
-                found.append((key, match))
+                found.append((source_key, match))
         order = {k: i for i, k in enumerate(self._texts)}
         found.sort(key=lambda item: order[item[0]])
         return found
