@@ -865,7 +865,7 @@ def resolve_file_field(entry: Entry, root: Path) -> tuple[Path | None, Diagnosti
     raw = entry.fields.get("file", "")
     if not raw.strip():
         return None, None
-    candidates = _file_candidates(raw)
+    candidates = file_candidates(raw)
     if not candidates:
         return None, None
     chosen = next((c for c in candidates if c.lower().endswith((".txt", ".md"))), candidates[0])
@@ -910,7 +910,7 @@ def _outside(entry: Entry, chosen: str, why: str) -> Diagnostic:
     )
 
 
-def _file_candidates(raw: str) -> list[str]:
+def file_candidates(raw: str) -> list[str]:
     """The paths in a ``file`` field: plain, or ``desc:path:type`` items split by ';'."""
     value = raw.strip()
     if value.startswith("{") and value.endswith("}"):

@@ -11,11 +11,14 @@ import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen import diagnostics as diag
 from briefgen.diagnostics import ConfigError
 from briefgen.model import Config, Diagnostic, Document, Entry, Finding, Project, Source, Span
+
+if TYPE_CHECKING:
+    from briefgen.bibliography import BibliographyResult
 
 CONFIG_FILE = "briefgen.toml"
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
@@ -337,14 +340,14 @@ def read_input(
 
 
 def load_bibliographies(
-    root: Path, files: Iterable[str]
+    root: Path, files: Iterable[str], cache_dir: Path | None = None
 ) -> tuple[dict[str, Entry], list[Diagnostic], int]:
-    """Parse every bibliography file; the first entry of a key wins across files."""
-    from briefgen.bibliography import (
-        check_entry_fields,
-        decode_bibliography,
-        parse_bibliography,
-    )
+    """Parse every bibliography file; the first entry of a key wins across files.
+
+    With ``cache_dir``, the parsed form of a large file is kept there, keyed by a hash
+    of its content and briefgen's version, and read back instead of parsing it again.
+    """
+    from briefgen.bibliography import check_entry_fields, decode_bibliography
 
     entries: dict[str, Entry] = {}
     problems: list[Diagnostic] = []
@@ -356,7 +359,7 @@ def load_bibliographies(
             continue
         text, decode_problems = decode_bibliography(data, rel)
         problems.extend(decode_problems)
-        result = parse_bibliography(text, rel)
+        result = _parse_bibliography_cached(text, rel, data, cache_dir)
         problems.extend(result.diagnostics)
         count += result.count
         for entry in result.entries:
@@ -369,6 +372,72 @@ def load_bibliographies(
                 continue
             entries[entry.key] = entry
     return entries, problems, count
+
+
+# Smaller bibliographies parse faster than their cache file would be read.
+BIB_CACHE_MIN_BYTES = 256 * 1024
+
+
+def _parse_bibliography_cached(
+    text: str, rel: str, data: bytes, cache_dir: Path | None
+) -> BibliographyResult:
+    """``parse_bibliography(text, rel)``, through a cache of its result (JSON) if given.
+
+    A missing, unreadable or foreign cache file only means parsing again.
+    """
+    import contextlib
+    import json
+
+    from briefgen import __version__
+    from briefgen.bibliography import parse_bibliography
+
+    if cache_dir is None or len(data) < BIB_CACHE_MIN_BYTES:
+        return parse_bibliography(text, rel)
+    from briefgen.write import hash_parts, write_text_atomic
+
+    digest = hash_parts([("version", __version__), ("path", rel), ("data", data)])
+    path = cache_dir / f"bib-{digest}.json"
+    try:
+        return _bibliography_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    result = parse_bibliography(text, rel)
+    with contextlib.suppress(OSError):  # a read-only project: no cache
+        write_text_atomic(path, json.dumps(_bibliography_to_json(result)))
+    return result
+
+
+def _span_json(span: Span | None) -> list[Any] | None:
+    return None if span is None else [span.path, span.line, span.column]
+
+
+def _span_from(raw: list[Any] | None) -> Span | None:
+    return None if raw is None else Span(str(raw[0]), raw[1], raw[2])
+
+
+def _bibliography_to_json(result: BibliographyResult) -> dict[str, Any]:
+    return {
+        "count": result.count,
+        "entries": [[e.key, e.type, dict(e.fields), _span_json(e.span),
+                     None if e.csl is None else dict(e.csl)] for e in result.entries],
+        "diagnostics": [[d.code, d.severity, d.message, _span_json(d.span), d.hint,
+                         d.finding, d.key, list(d.notes)] for d in result.diagnostics],
+    }
+
+
+def _bibliography_from_json(raw: dict[str, Any]) -> BibliographyResult:
+    from briefgen.bibliography import BibliographyResult
+
+    entries = []
+    for key, kind, fields, span, csl in raw["entries"]:
+        where = _span_from(span)
+        assert where is not None
+        entries.append(Entry(key=key, type=kind, fields=fields, span=where, csl=csl))
+    diagnostics = tuple(
+        Diagnostic(code=code, severity=sev, message=msg, span=_span_from(span), hint=hint,
+                   finding=finding, key=key, notes=tuple(notes))
+        for code, sev, msg, span, hint, finding, key, notes in raw["diagnostics"])
+    return BibliographyResult(tuple(entries), diagnostics, int(raw["count"]))
 
 
 def load_sources(
@@ -445,8 +514,18 @@ def load_sources(
 
 
 def _names_text(file_field: str) -> bool:
-    """Whether a file field names a text briefgen can read (not only PDFs and the like)."""
-    return bool(re.search(r"\.(txt|md|markdown|text)\b", file_field, re.IGNORECASE))
+    """Whether a file field may name a text briefgen reads.
+
+    Zotero attachments (PDF, EPUB, Word, HTML snapshots, images), often absolute
+    paths into Zotero's storage, are not source texts: briefgen ignores them and
+    looks for ``sources/KEY.txt`` instead.
+    """
+    from briefgen.bibliography import file_candidates
+
+    binary = (".pdf", ".epub", ".djvu", ".doc", ".docx", ".odt", ".rtf", ".html", ".htm",
+              ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".ps")
+    candidates = file_candidates(file_field) or [file_field]
+    return not all(c.strip().lower().endswith(binary) for c in candidates)
 
 
 def load_findings(root: Path, files: Iterable[str]) -> tuple[list[Finding], list[Diagnostic]]:
@@ -503,7 +582,8 @@ def load_project(root: Path | str) -> Project:
         problems.append(diag.make(
             "CFG003", f"no bibliography file matches {', '.join(config.bibliography)}",
             Span(config.config_file or CONFIG_FILE), severity="warning"))
-    entries, bib_problems, count = load_bibliographies(root, bib_files)
+    entries, bib_problems, count = load_bibliographies(
+        root, bib_files, root / config.output / ".briefgen-cache")
     problems.extend(bib_problems)
     sources, missing, src_problems = load_sources(root, config, entries)
     problems.extend(src_problems)
