@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from briefgen import diagnostics as diag
@@ -29,10 +30,10 @@ def apply_severity(diagnostics: Iterable[Diagnostic], config: Config) -> list[Di
                     level = table[d.code]
         if level == "off":
             continue
-        if level in ("error", "warning") and level != d.severity:
-            from dataclasses import replace
-
-            d = replace(d, severity=level)
+        if level == "error" and d.severity != "error":
+            d = replace(d, severity="error")
+        elif level == "warning" and d.severity != "warning":
+            d = replace(d, severity="warning")
         out.append(d)
     return out
 

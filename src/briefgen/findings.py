@@ -66,6 +66,15 @@ def _to_python(node: Any, budget: list[int], depth: int = 0) -> Any:
     return None
 
 
+def to_plain(node: Any, budget: list[int]) -> Any:
+    """A composed YAML node as plain Python values (``budget[0]`` nodes at most).
+
+    Mapping keys become text. Raises an exception when the node is larger than
+    the budget or nested deeper than :data:`MAX_DEPTH`, so alias bombs stay cheap.
+    """
+    return _to_python(node, budget)
+
+
 def _as_text(value: Any) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
@@ -114,8 +123,9 @@ def parse_findings(text: str, path: str) -> tuple[list[Finding], list[Diagnostic
     except RecursionError:
         problems.append(diag.make("FND001", "YAML nested too deeply", Span(path, 1, 1)))
         return [], problems
-    if root is None:
-        return [], problems  # an empty file holds no findings
+    if root is None or (isinstance(root, yaml.ScalarNode)
+                        and root.tag == "tag:yaml.org,2002:null"):
+        return [], problems  # an empty file (or an empty document, "---") holds no findings
     if not isinstance(root, yaml.SequenceNode):
         problems.append(diag.make(
             "FND002", f"a findings file is a YAML list of findings, not {root.tag.split(':')[-1]}",
@@ -177,6 +187,7 @@ def _parse_finding(
     if not isinstance(claim, str) or not claim.strip():
         problems.append(diag.make(
             "FND002", f"{label} has no claim" if claim is None
+            else f"{label}: the claim is empty" if isinstance(claim, str)
             else f"{label}: claim must be non-empty text, not {_type_name(claim)}",
             spans.get("claim", span), finding=fid))
         claim = _as_text(claim) or ""
@@ -215,7 +226,8 @@ def _parse_finding(
                 if item is not None:
                     evidence.append(item)
     else:
-        flat = {k: (fields[k], spans[k]) for k in ("source", "quote", "page") if k in fields}
+        flat: dict[str, tuple[Any, Span]] = {
+            k: (fields[k], spans[k]) for k in ("source", "quote", "page") if k in fields}
         item = _parse_evidence(flat, span, path, fid, label, problems)
         if item is not None:
             evidence.append(item)
@@ -288,6 +300,7 @@ def _parse_evidence(
     if not isinstance(quote_v, str) or not quote_v.strip():
         problems.append(diag.make(
             "FND002", f"{label} has no quote" if "quote" not in fields
+            else f"{label}: the quote is empty" if isinstance(quote_v, str)
             else f"{label}: quote must be non-empty text, not {_type_name(quote_v)}",
             quote_span, finding=fid))
         ok = False
