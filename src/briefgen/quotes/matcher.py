@@ -31,12 +31,13 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import accumulate, count
-from operator import add
+from functools import lru_cache
+from itertools import accumulate, compress, count, repeat
+from operator import add, contains, not_, rshift, xor
 from typing import Literal
+from zlib import crc32
 
 from briefgen.quotes.normalise import NormalisedText, normalise
 
@@ -173,8 +174,13 @@ class _Part:
         return " ".join(self.quote[o0:o1].split())
 
 
+@lru_cache(maxsize=4096)
 def _parse_quote(quote: str, strip_quotes: bool = False) -> tuple[_Part, ...]:
-    """The elided parts of a quote; ``strip_quotes`` drops quotation marks around it."""
+    """The elided parts of a quote; ``strip_quotes`` drops quotation marks around it.
+
+    Cached: a quote not found in its source is parsed again for every other source
+    it is looked for in.
+    """
     norm = normalise(quote)
     parts: list[_Part] = []
     bounds = [(m.start(), m.end()) for m in _ELISION.finditer(norm.text)]
@@ -261,11 +267,13 @@ def _part_regex(part: _Part) -> re.Pattern[str]:
 class SourceIndex:
     """Built once per source text; reused for every quote against it."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, norm: NormalisedText | None = None) -> None:
+        """Index ``text``; ``norm`` is ``normalise(text)`` if the caller already has it."""
         self.text = text
-        self.norm = normalise(text)
+        self.norm = normalise(text) if norm is None else norm
         self._skeleton: _Skeleton | None = None
         self._vocabulary: frozenset[str] | None = None
+        self._pairs: frozenset[int] | None = None
 
     @property
     def skeleton(self) -> _Skeleton:
@@ -281,9 +289,37 @@ class SourceIndex:
             self._vocabulary = frozenset(_WORD.findall(tokens))
         return self._vocabulary
 
+    def preset_vocabulary(self, words: str) -> None:
+        """Take :attr:`vocabulary` as computed elsewhere (space-separated words)."""
+        self._vocabulary = frozenset(words.split())
+
+    @property
+    def pairs(self) -> frozenset[int]:
+        """Hashes of a sample of the source's pairs of adjacent words (see ``_pairs``)."""
+        if self._pairs is None:
+            self._pairs = _pairs(self.norm.text.split())
+        return self._pairs
+
+    def preset_pairs(self, pairs: frozenset[int]) -> None:
+        """Take :attr:`pairs` as computed elsewhere (in a worker process)."""
+        self._pairs = pairs
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the normalised range [start, end)."""
         return _original_span(self.text, self.norm, start, end)
+
+
+def _pairs(words: list[str]) -> frozenset[int]:
+    """Hashes of the pairs of adjacent words whose hash is a multiple of four.
+
+    Words here are the normalised text split at spaces (punctuation included). A
+    content-defined sample: a quote and a source that share a pair of words sample it
+    alike, so a source that holds a quote holds every sampled pair of the quote's. CRC-32
+    rather than ``hash``, so the sample is the same in every process and every run.
+    """
+    hashes = list(map(crc32, map(str.encode, words)))
+    pairs = list(map(xor, hashes, map(rshift, hashes[1:], repeat(1))))
+    return frozenset(compress(pairs, map(not_, map((3).__and__, pairs))))
 
 
 def _original_span(text: str, norm: NormalisedText, start: int, end: int) -> tuple[int, int]:
@@ -821,18 +857,31 @@ def _core(quote: str) -> tuple[str, str]:
     return skeleton.flat[3:-3], skeleton.key[3:-3]
 
 
+_FEW_SOURCES = 32  # a shortlist this short is searched source by source
+
+
 class CorpusIndex:
     """Many sources at once: finds a quote in sources other than the one cited.
 
-    Each source is normalised on first use. A word index (built on first use) shortlists
-    the sources that contain most of a quote's rarer words, so a quote is matched against
-    a handful of sources rather than all of them.
+    Each source is normalised on first use (or given already normalised). A word index,
+    built on first use, maps every normalised word to the set of sources holding it, as
+    the bits of an integer (bit ``i``: the ``i``-th source). The sources that hold at
+    least half of a quote's rarer words are found with a few integer operations, and
+    only those are searched, so a quote not found costs a handful of source searches
+    rather than one per source.
     """
 
-    def __init__(self, sources: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        sources: Mapping[str, str],
+        normalised: Mapping[str, NormalisedText] | None = None,
+    ) -> None:
         self._texts = dict(sources)
+        self._keys = list(self._texts)
+        self._normalised = dict(normalised or {})
         self._indexes: dict[str, SourceIndex] = {}
-        self._postings: dict[str, list[str]] | None = None
+        self._vocabs: list[frozenset[str]] | None = None
+        self._masks: dict[str, int] = {}
 
     def get(self, key: str) -> SourceIndex | None:
         """The index of source ``key``, or None if there is no such source."""
@@ -840,59 +889,98 @@ class CorpusIndex:
             return None
         index = self._indexes.get(key)
         if index is None:
-            index = self._indexes[key] = SourceIndex(self._texts[key])
+            index = self._indexes[key] = SourceIndex(
+                self._texts[key], self._normalised.pop(key, None))
         return index
 
-    def _word_postings(self) -> dict[str, list[str]]:
-        if self._postings is None:
-            postings: dict[str, list[str]] = {}
-            for key in self._texts:
+    def _vocabularies(self) -> list[frozenset[str]]:
+        """The vocabulary of every source, in corpus order."""
+        if self._vocabs is None:
+            vocabs = []
+            for key in self._keys:
                 index = self.get(key)
                 assert index is not None
-                for word in index.vocabulary:
-                    postings.setdefault(word, []).append(key)
-            self._postings = postings
-        return self._postings
+                vocabs.append(index.vocabulary)
+            self._vocabs = vocabs
+        return self._vocabs
 
-    def _shortlist(self, quote: str, exclude: str | None, limit: int) -> list[str]:
-        """Sources most likely to hold ``quote``, best first (all of them if it is short)."""
+    def _mask(self, word: str) -> int:
+        """The sources holding ``word``, as the bits of an integer."""
+        mask = self._masks.get(word)
+        if mask is None:
+            # One byte 0 or 1 per source, read as a binary number (source 0 lowest).
+            held = bytes(map(contains, self._vocabularies(), repeat(word)))
+            mask = self._masks[word] = int(held[::-1].translate(_BINARY) or b"0", 2)
+        return mask
+
+    def _shortlist(
+        self, quote: str, exclude: str | None, limit: int, strict: bool = False
+    ) -> list[str]:
+        """Sources most likely to hold ``quote``, best first (all of them if it is short).
+
+        Best first: most of the quote's rarer words, then corpus order. A source is
+        listed when it holds at least three quarters of the (up to eight) rarest words
+        (an extraction error may garble one word in four; half of them would let common
+        words alone list nearly every source); with ``strict``, every one of them.
+        """
         text = " ".join(
             "".join(t.text for t in p.tokens if not t.bracket) for p in _parse_quote(quote)
         )
         words = list(dict.fromkeys(_WORD.findall(text)))
         if len(words) > 2:
             words = words[1:-1]  # the ends may be glued to a neighbour in the source
-        keys = [k for k in self._texts if k != exclude]
         if len(words) < 2:
+            keys = [k for k in self._keys if k != exclude]
             return keys[:limit] if limit else keys
-        postings = self._word_postings()
-        words.sort(key=lambda w: len(postings.get(w, ())))
+        masks = {w: self._mask(w) for w in words}
+        words.sort(key=lambda w: masks[w].bit_count())
         rare = words[:8]
-        hits: Counter[str] = Counter()
-        for word in rare:
-            hits.update(postings.get(word, ()))
-        threshold = max(1, len(rare) // 2)
-        order = {k: i for i, k in enumerate(self._texts)}
-        ranked = sorted(
-            (k for k, n in hits.items() if n >= threshold and k != exclude),
-            key=lambda k: (-hits[k], order[k]),
-        )
-        return ranked[:limit] if limit else ranked
+        threshold = len(rare) if strict else len(rare) - max(1, len(rare) // 4)
+        # at_least[n]: the sources holding at least n of the rare words.
+        at_least = [(1 << len(self._keys)) - 1] + [0] * len(rare)
+        for seen, word in enumerate(rare, 1):
+            mask = masks[word]
+            for n in range(seen, 0, -1):
+                at_least[n] |= at_least[n - 1] & mask
+        if exclude is not None and exclude in self._texts:
+            drop = ~(1 << self._keys.index(exclude))
+            at_least = [m & drop for m in at_least]
+        ranked: list[str] = []
+        for n in range(len(rare), threshold - 1, -1):
+            level = at_least[n] & ~at_least[n + 1] if n < len(rare) else at_least[n]
+            ranked.extend(self._keys[i] for i in _bits(level))
+            if limit and len(ranked) >= limit:
+                return ranked[:limit]
+        return ranked
 
     def find_elsewhere(self, quote: str, exclude: str) -> list[tuple[str, QuoteMatch]]:
-        """Sources other than ``exclude`` where ``quote`` matches, in corpus order."""
-        flat, folded = _core(quote)
+        """Sources other than ``exclude`` where ``quote`` matches, in corpus order.
+
+        Searched: every source of the shortlist when it is short; else those that also
+        hold half of the quote's sampled word pairs (a source holding the quote verbatim
+        holds every one of them), or, for a quote with no sampled pair, those holding all
+        of its rarer words.
+        """
+        flat, paired = _core(quote)
+        shortlist = self._shortlist(quote, exclude, 0)
+        wanted = _quote_pairs(quote) if len(shortlist) > _FEW_SOURCES else frozenset()
+        if len(shortlist) > _FEW_SOURCES and not wanted:
+            # No sampled pair to test: every rare word is required instead.
+            shortlist = self._shortlist(quote, exclude, 0, strict=True)
+        need = (len(wanted) + 1) // 2  # an extraction error may break some pairs
         found = []
-        for source_key in self._shortlist(quote, exclude, 0):
-            index = self.get(source_key)
+        for key in shortlist:
+            index = self.get(key)
             assert index is not None
+            if wanted and len(wanted & index.pairs) < need:
+                continue  # too few of the quote's word pairs: not a match
             skeleton = index.skeleton
-            if flat and flat not in skeleton.flat and folded not in skeleton.key:
+            if flat and flat not in skeleton.flat and paired not in skeleton.key:
                 continue  # cannot hold the quote, not even with extraction noise
             match = match_quote(quote, index)
             if match is not None:
-                found.append((source_key, match))
-        order = {k: i for i, k in enumerate(self._texts)}
+                found.append((key, match))
+        order = {k: i for i, k in enumerate(self._keys)}
         found.sort(key=lambda item: order[item[0]])
         return found
 
@@ -908,3 +996,28 @@ class CorpusIndex:
             ):
                 best = (key, candidate)
         return best
+
+
+def _quote_pairs(quote: str) -> frozenset[int]:
+    """The sampled word pairs (see ``_pairs``) inside the literal pieces of a quote.
+
+    The first and last word of a piece are left out: the source may glue them to a
+    neighbour, or a bracket may stand for part of them.
+    """
+    out: set[int] = set()
+    for part in _parse_quote(quote):
+        for token in part.tokens:
+            if not token.bracket:
+                out |= _pairs(token.text.split()[1:-1])
+    return frozenset(out)
+
+
+_BINARY = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def _bits(mask: int) -> Iterator[int]:
+    """Positions of the set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
