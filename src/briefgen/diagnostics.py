@@ -75,6 +75,8 @@ _CATALOGUE: tuple[CodeInfo, ...] = (
              "Cite it from a finding or a brief, or remove it."),
     CodeInfo("BIB009", "error", "invalid CSL-JSON",
              "A CSL-JSON bibliography is a JSON list of items, each with an \"id\"."),
+    CodeInfo("BIB010", "warning", "field given twice in one entry",
+             "Keep one of the values; the last one is used."),
     CodeInfo("SRC001", "warning", "entry has no source text",
              "Add sources/KEY.txt (or .md), or name the text in the entry's file field."),
     CodeInfo("SRC002", "error", "source text has bytes that are not UTF-8",
