@@ -73,12 +73,6 @@ def _line_of(path: Path, needle: str, after: int = 0) -> int:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def _finding(data: dict, fid: str) -> dict:
     return next(f for f in data["findings"] if f["id"] == fid)
 
@@ -91,12 +85,16 @@ def _errors(data: dict) -> list[tuple[str, str, int]]:
 def test_changed_number_is_not_found(corpus: Path) -> None:
     path = corpus / "findings/weitz2014.yaml"
     start = _line_of(path, f"id: {FINDING}")
-    _edit(path, "    eventually suspended its CSTO membership in June 2012.",
-          "    eventually suspended its CSTO membership in June 2013.")
+    quote_line = _line_of(path, "quote:", start)
+    page_line = _line_of(path, "page:", start)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    quote = "".join(lines[quote_line - 1 : page_line - 1])
+    assert quote.count("2012") == 1
+    lines[quote_line - 1 : page_line - 1] = [quote.replace("2012", "2013")]
+    path.write_text("".join(lines), encoding="utf-8")
     code, data = run_check(corpus)
     assert code == 1
     assert _finding(data, FINDING)["evidence"][0]["status"] == "not-found"
-    quote_line = _line_of(path, "quote:", start)
     assert _errors(data) == [("FND003", "findings/weitz2014.yaml", quote_line)]
 
 

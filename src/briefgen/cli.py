@@ -246,6 +246,55 @@ def site(ctx: click.Context, project_dir: str | None, strict: bool, site_dir: st
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 if a file would change (for CI).")
+@click.pass_context
+def fmt(ctx: click.Context, paths: tuple[str, ...], check_only: bool) -> None:
+    """Lay out findings and BibTeX files the same way everywhere, losslessly.
+
+    Findings get their keys in a fixed order and long claims and quotes folded;
+    BibTeX entries get one aligned field a line. Every value and every comment
+    is kept. A file that does not parse cleanly is left untouched and reported.
+    With no PATH, every findings and .bib file of the project.
+
+    Exit status: 0 done (or, with --check, nothing to do), 1 a file would change
+    (--check) or was left untouched, 2 bad usage or configuration.
+
+    \b
+    Examples:
+      briefgen fmt
+      briefgen fmt --check              # in CI: fail if a file is not formatted
+      briefgen fmt findings/csto.yaml bib/refs.bib
+    """
+    from briefgen.diagnostics import BriefgenError, sort_key
+    from briefgen.fmt import format_project
+    from briefgen.project import find_root
+
+    try:
+        report = format_project(find_root(Path.cwd()), paths, check=check_only)
+    except BriefgenError as exc:
+        _fail(exc)
+    for d in sorted(report.diagnostics, key=sort_key):
+        click.echo(f"{d.span or '<project>'}: {d.severity} {d.code} {d.message}", err=True)
+        if d.hint:
+            click.echo(f"  hint: {d.hint}", err=True)
+    verb = "would reformat" if check_only else "reformatted"
+    if not ctx.obj.get("quiet", False):
+        for path in report.changed:
+            click.echo(f"{verb} {path}")
+        changed = len(report.changed)
+        untouched = sum(1 for f in report.files if f.diagnostics)
+        done = "would be reformatted" if check_only else "reformatted"
+        line = (f"{changed} file{'s' if changed != 1 else ''} {done}, "
+                f"{len(report.files) - changed - untouched} unchanged")
+        if untouched:
+            line += f", {untouched} left untouched"
+        click.echo(line)
+    ctx.exit(report.exit_code())
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("name", type=click.Choice(["findings"]), default="findings")
 def schema(name: str) -> None:
     """Print the JSON Schema of a briefgen file format, for editors.
