@@ -657,6 +657,7 @@ def parse_bibliography(text: str, path: str) -> BibliographyResult:
             block.type,
             _inherit(values, parents),
             Span(path, block.line, reader.column_of(block.start)),
+            field_lines={f.name: f.line for f in block.fields},
         )
         for key, (block, values) in kept.items()
     ]
@@ -892,7 +893,7 @@ def resolve_file_field(entry: Entry, root: Path) -> tuple[Path | None, Diagnosti
             "BIB005",
             "error",
             f"the file field of entry '{entry.key}' names '{chosen}', which does not exist",
-            entry.span,
+            entry.field_span("file"),
             hint="fix the path (relative to the project root) or add the file",
             key=entry.key,
         )
@@ -904,7 +905,7 @@ def _outside(entry: Entry, chosen: str, why: str) -> Diagnostic:
         "BIB004",
         "error",
         f"the file field of entry '{entry.key}' names '{chosen}', which {why}",
-        entry.span,
+        entry.field_span("file"),
         hint="use a path relative to the project root, inside the project",
         key=entry.key,
     )

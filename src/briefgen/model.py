@@ -92,6 +92,13 @@ class Entry:
     fields: Mapping[str, str]
     span: Span
     csl: Mapping[str, Any] | None = None
+    # 1-based line of each field, where the format has lines per field (BibTeX).
+    field_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def field_span(self, name: str) -> Span:
+        """Where field ``name`` is written, else where the entry starts."""
+        line = self.field_lines.get(name)
+        return Span(self.span.path, line, None) if line else self.span
 
     @property
     def title(self) -> str:
