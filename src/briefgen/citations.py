@@ -464,6 +464,23 @@ def _fence_closes(text: str, c: str, size: int) -> bool:
 # document model used while scanning
 
 
+# One line of the simplest YAML front matter: ``title: A paper``. A block made only of
+# such lines (and blank ones) is a mapping of plain strings, none with an "@".
+_SIMPLE_YAML_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):(?: +[A-Za-z0-9][A-Za-z0-9 .,;()'-]*)? *")
+
+
+def _simple_yaml_keys(body: Sequence[_Line]) -> list[str] | None:
+    """The keys of a YAML block of plain ``key: words`` lines only, else None."""
+    keys: list[str] = []
+    for line in body:
+        m = _SIMPLE_YAML_LINE.fullmatch(line.text)
+        if m is not None:
+            keys.append(m.group(1))
+        elif line.text.strip(" "):
+            return None
+    return keys if keys else None
+
+
 @dataclass(slots=True)
 class _Line:
     text: str  # tabs expanded, container prefixes removed
@@ -760,6 +777,14 @@ class _Document:
 
     def _read_yaml(self, body: list[_Line]) -> bool | None:
         """Collect the citations of one YAML block; None when it is not a mapping."""
+        simple = _simple_yaml_keys(body)
+        if simple is not None:
+            # Plain ``key: words`` lines only: a mapping of strings with no "@", the
+            # same as PyYAML reads it, without importing PyYAML.
+            for key in simple:
+                if not key.endswith("_"):
+                    self.meta[key] = []
+            return True
         import yaml
 
         seg = _Segment.of(body)

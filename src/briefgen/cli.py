@@ -108,7 +108,11 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
         render_junit,
         render_sarif,
     )
-    from briefgen.write import write_text_atomic
+
+    def write_text_atomic(path: Path, text: str) -> None:
+        from briefgen.write import write_text_atomic as write  # only when writing a file
+
+        write(path, text)
 
     try:
         if bibs:

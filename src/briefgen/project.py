@@ -419,7 +419,8 @@ def _bibliography_to_json(result: BibliographyResult) -> dict[str, Any]:
     return {
         "count": result.count,
         "entries": [[e.key, e.type, dict(e.fields), _span_json(e.span),
-                     None if e.csl is None else dict(e.csl)] for e in result.entries],
+                     None if e.csl is None else dict(e.csl), dict(e.field_lines)]
+                    for e in result.entries],
         "diagnostics": [[d.code, d.severity, d.message, _span_json(d.span), d.hint,
                          d.finding, d.key, list(d.notes)] for d in result.diagnostics],
     }
@@ -429,10 +430,12 @@ def _bibliography_from_json(raw: dict[str, Any]) -> BibliographyResult:
     from briefgen.bibliography import BibliographyResult
 
     entries = []
-    for key, kind, fields, span, csl in raw["entries"]:
+    # An entry of an older cache file (no field lines) fails to unpack: parsed again.
+    for key, kind, fields, span, csl, field_lines in raw["entries"]:
         where = _span_from(span)
         assert where is not None
-        entries.append(Entry(key=key, type=kind, fields=fields, span=where, csl=csl))
+        entries.append(Entry(key=key, type=kind, fields=fields, span=where, csl=csl,
+                             field_lines=field_lines))
     diagnostics = tuple(
         Diagnostic(code=code, severity=sev, message=msg, span=_span_from(span), hint=hint,
                    finding=finding, key=key, notes=tuple(notes))

@@ -87,3 +87,57 @@ def test_the_worker_pool_gives_the_serial_result() -> None:
     assert serial == pooled
     statuses = [r.evidence[0].status for r in serial[0]]
     assert statuses[:3] == ["verified", "not-found", "wrong-source"]
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+_FRONT_MATTERS = [
+    "title: A paper\nauthor: Jo Doe\n",
+    "title: A paper\nnocite_: x\n\ndate: 2024-01-02\n",
+    "title:\nsubtitle: Words, more words (and some) - here.\n",
+    "title: A paper\nnocite: '@a'\n",  # quoted: PyYAML reads it
+    "title: A paper\nnocite: |\n  @b\n",
+    "- a list\n- of things\n",  # not a mapping: not front matter
+    "title: a: b\n",  # invalid YAML
+    "title: A paper\n  continued on a second line\n",
+]
+
+
+def test_simple_front_matter_reads_as_pyyaml_reads_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from briefgen import citations
+
+    for yaml_text in _FRONT_MATTERS:
+        doc = f"---\n{yaml_text}---\n\nText [@k1] and @k2.\n\n---\n{yaml_text}...\n\n[@k3]\n"
+        fast = citations.extract_citations(doc, "d.md")
+        monkeypatch.setattr(citations, "_simple_yaml_keys", lambda body: None)
+        plain = citations.extract_citations(doc, "d.md")
+        monkeypatch.undo()
+        assert fast == plain, yaml_text
+
+
+def test_simple_front_matter_is_recognised() -> None:
+    from briefgen.citations import _Line, _simple_yaml_keys
+
+    def lines(text: str) -> list[_Line]:
+        return [_Line(t, i + 1, 0) for i, t in enumerate(text.splitlines())]
+
+    assert _simple_yaml_keys(lines("title: A paper\n\nauthor: Jo\n")) == ["title", "author"]
+    assert _simple_yaml_keys(lines("title: see @a\n")) is None
+    assert _simple_yaml_keys(lines("title: a: b\n")) is None
+    assert _simple_yaml_keys(lines("title: A\n  more\n")) is None
+    assert _simple_yaml_keys(lines("\n")) is None
+
+
+def test_normalise_fast_paths_keep_offsets() -> None:
+    from briefgen.quotes.normalise import normalise
+
+    text = "The \u201cCSTO\u201d \u2014 as  it was \u2013 suspend-\ned\x0c2011-\n2012\u2028x\t y"
+    norm = normalise(text)
+    assert norm.text == 'the "csto" - as it was - suspended 2011-2012 x y'
+    for i, ch in enumerate(norm.text):
+        if ch.isalnum():
+            assert text[norm.offsets[i]].lower() == ch
+    assert norm.offsets[len(norm.text)] == len(text)
+    # A text with characters outside the simple folds takes the general path.
+    assert normalise("e\u0301t\u00e9 \ufb01n").text == "\u00e9t\u00e9 fin"

@@ -72,6 +72,8 @@ def check_quotes(
         if index is not None:
             index.preset_vocabulary(words)
             index.preset_pairs(pairs)
+    # The quotes not in their source are looked for elsewhere: index their words at once.
+    corpus.prepare(quote for (_key, quote), match in matches.items() if match is None)
     results: list[FindingResult] = []
     problems: list[Diagnostic] = []
     for finding in project.findings:

@@ -31,11 +31,11 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress, count, repeat
-from operator import add, contains, not_, rshift, xor
+from itertools import accumulate, count, repeat
+from operator import add, contains, rshift, xor
 from typing import Literal
 from zlib import crc32
 
@@ -285,8 +285,13 @@ class SourceIndex:
     def vocabulary(self) -> frozenset[str]:
         """Every normalised word of the source."""
         if self._vocabulary is None:
-            tokens = " ".join(set(self.norm.text.split()))
-            self._vocabulary = frozenset(_WORD.findall(tokens))
+            text = self.norm.text
+            if text.isascii():  # words are runs of ASCII letters and digits
+                words = text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii")
+                self._vocabulary = frozenset(words.split())
+            else:
+                tokens = " ".join(set(text.split()))
+                self._vocabulary = frozenset(_WORD.findall(tokens))
         return self._vocabulary
 
     def preset_vocabulary(self, words: str) -> None:
@@ -309,6 +314,11 @@ class SourceIndex:
         return _original_span(self.text, self.norm, start, end)
 
 
+# Every byte that is not an ASCII letter or digit made a space: the words of ASCII text
+# as _WORD finds them, once split at spaces.
+_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
+
+
 def _pairs(words: list[str]) -> frozenset[int]:
     """Hashes of the pairs of adjacent words whose hash is a multiple of four.
 
@@ -318,8 +328,9 @@ def _pairs(words: list[str]) -> frozenset[int]:
     rather than ``hash``, so the sample is the same in every process and every run.
     """
     hashes = list(map(crc32, map(str.encode, words)))
-    pairs = list(map(xor, hashes, map(rshift, hashes[1:], repeat(1))))
-    return frozenset(compress(pairs, map(not_, map((3).__and__, pairs))))
+    return frozenset(
+        [pair for pair in map(xor, hashes, map(rshift, hashes[1:], repeat(1))) if not pair & 3]
+    )
 
 
 def _original_span(text: str, norm: NormalisedText, start: int, end: int) -> tuple[int, int]:
@@ -818,16 +829,19 @@ def _display(original: str) -> str:
     return " ".join(_LINE_BREAK_HYPHEN.sub("-", original).split())
 
 
+@lru_cache(maxsize=65536)
+def _word_key(word: str) -> str:
+    """A word as :func:`_mark` compares it: normalised, letters and digits only."""
+    return "".join(_WORD.findall(normalise(word).text)) or word
+
+
 def _mark(passage: str, quote: str) -> str:
     """``passage`` with the words the quote changes marked ``[-source-]{+quote+}``."""
     p_words = passage.split()
     q_words = _ELISION.sub(" ", quote).split()
 
-    def key(word: str) -> str:
-        return "".join(_WORD.findall(normalise(word).text)) or word
-
     matcher = difflib.SequenceMatcher(
-        None, [key(w) for w in p_words], [key(w) for w in q_words], autojunk=False
+        None, [_word_key(w) for w in p_words], [_word_key(w) for w in q_words], autojunk=False
     )
     out: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -913,6 +927,29 @@ class CorpusIndex:
             mask = self._masks[word] = int(held[::-1].translate(_BINARY) or b"0", 2)
         return mask
 
+    def prepare(self, quotes: Iterable[str]) -> None:
+        """Find the sources of every word of ``quotes`` in one pass over the corpus.
+
+        The same masks as :meth:`_mask` computes word by word, which costs one lookup
+        per source and word; here each source's vocabulary is intersected once with the
+        words wanted.
+        """
+        wanted: set[str] = set()
+        for quote in quotes:
+            wanted.update(_WORD.findall(_literal_text(quote)))
+        wanted.difference_update(self._masks)
+        if not wanted:
+            return
+        holders: dict[str, list[int]] = {word: [] for word in wanted}
+        for i, vocabulary in enumerate(self._vocabularies()):
+            for word in wanted.intersection(vocabulary):
+                holders[word].append(i)
+        for word, sources in holders.items():
+            mask = 0
+            for i in sources:
+                mask |= 1 << i
+            self._masks[word] = mask
+
     def _shortlist(
         self, quote: str, exclude: str | None, limit: int, strict: bool = False
     ) -> list[str]:
@@ -923,10 +960,7 @@ class CorpusIndex:
         (an extraction error may garble one word in four; half of them would let common
         words alone list nearly every source); with ``strict``, every one of them.
         """
-        text = " ".join(
-            "".join(t.text for t in p.tokens if not t.bracket) for p in _parse_quote(quote)
-        )
-        words = list(dict.fromkeys(_WORD.findall(text)))
+        words = list(dict.fromkeys(_WORD.findall(_literal_text(quote))))
         if len(words) > 2:
             words = words[1:-1]  # the ends may be glued to a neighbour in the source
         if len(words) < 2:
@@ -996,6 +1030,13 @@ class CorpusIndex:
             ):
                 best = (key, candidate)
         return best
+
+
+def _literal_text(quote: str) -> str:
+    """The literal pieces of a normalised quote (brackets left out), parts joined by spaces."""
+    return " ".join(
+        "".join(t.text for t in p.tokens if not t.bracket) for p in _parse_quote(quote)
+    )
 
 
 def _quote_pairs(quote: str) -> frozenset[int]:

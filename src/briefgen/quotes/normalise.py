@@ -47,10 +47,19 @@ _FOLD = {
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # A page marker line (CONTRACT section 2) is briefgen's, not the source's: white space.
 _PAGE_MARKER = re.compile(r"^[ \t]*<!--[ \t]*page[ \t]+[^ \t>]+[ \t]*-->[ \t]*$", re.MULTILINE)
-# Phase 2, on text already folded: word hyphens, dash runs, white space other than " ".
-# Phase 2, on text already folded: a run of dashes with the white space after it, or
-# white space other than one plain space. What to do with each is decided in normalise().
-_PHASE2 = re.compile(r"[-\s](?:(?<=-)-*\s*|(?<=\s)\s+|(?<=[^\S ]))")
+# Phase 2, on text already folded. White space other than a plain space becomes a
+# space, one character for one (so the offset map is unchanged); the text is then
+# scanned (with str.find, much faster than a regular expression over the whole text)
+# for a run of dashes with the spaces after it, or a run of two or more spaces.
+# What to do with each is decided in normalise().
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_ASCII_OTHER_SPACES = tuple(chr(c) for c in range(128) if chr(c).isspace() and c != 32)
+_DASHES = re.compile(r"-+")
+_SPACES = re.compile(r" *")
+_ASCII = bytes(range(128))
+# At most this many distinct non-ASCII characters are folded by str.replace, one
+# character at a time, when each maps to exactly one character.
+_REPLACE_MAX_CHARS = 24
 
 
 class OffsetMap(Sequence[int]):
@@ -161,12 +170,70 @@ def _fold_run(run: str) -> str | None:
     return "".join(rep)
 
 
+def _fold_simple(text: str) -> str | None:
+    """Phase 1 when every non-ASCII character maps to one character, else None.
+
+    The common case (typographic quotes and dashes in otherwise ASCII text): a few
+    ``str.replace`` calls, and the offset map stays the identity.
+    """
+    # The non-ASCII characters: the UTF-8 bytes left once every ASCII byte is deleted.
+    chars = set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII)
+                .decode("utf-8", "surrogatepass"))
+    if len(chars) > _REPLACE_MAX_CHARS:
+        return None
+    folds = []
+    for ch in chars:
+        if unicodedata.combining(ch) or ch == SOFT_HYPHEN:
+            return None
+        rep = _fold_cluster(ch, False)
+        if len(rep) != 1:
+            return None
+        folds.append((ch, rep))
+    for ch, rep in folds:
+        text = text.replace(ch, rep)
+    return text.lower()
+
+
+def _spaces_only(folded: str) -> str:
+    """``folded`` with every white space character made a plain space (same length)."""
+    if not folded.isascii():
+        return _OTHER_SPACE.sub(" ", folded)
+    for ch in _ASCII_OTHER_SPACES:
+        if ch in folded:
+            folded = folded.replace(ch, " ")
+    return folded
+
+
+def _phase2_runs(text: str) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, dashes)`` of each run of dashes and the spaces after it
+    (``dashes`` > 0), and of each run of two or more spaces (``dashes`` == 0), in order.
+    """
+    find = text.find
+    hyphen = find("-")
+    spaces = find("  ")
+    while hyphen >= 0 or spaces >= 0:
+        if hyphen >= 0 and (spaces < 0 or hyphen < spaces):
+            dash_end = _DASHES.match(text, hyphen).end()  # type: ignore[union-attr]
+            end = _SPACES.match(text, dash_end).end()  # type: ignore[union-attr]
+            yield hyphen, end, dash_end - hyphen
+            hyphen = find("-", end)
+            if 0 <= spaces < end:
+                spaces = find("  ", end)
+        else:
+            end = _SPACES.match(text, spaces).end()  # type: ignore[union-attr]
+            yield spaces, end, 0
+            spaces = find("  ", end)
+
+
 def _phase1(text: str) -> tuple[str, _Runs]:
     """NFKC, drop invisible characters, fold quotes and dashes, fold case."""
     runs = _Runs()
     runs.add(0, 0)
     if text.isascii():
         return text.lower(), runs
+    simple = _fold_simple(text)
+    if simple is not None:
+        return simple, runs
     out: list[str] = []
     pos = 0  # length of the output so far
     last = 0  # end of the input consumed so far
@@ -212,6 +279,10 @@ def _compose(outer: _Runs, inner: _Runs, outer_len: int, original_len: int) -> O
     """Chain normalised -> phase-1 (outer) and phase-1 -> original (inner) maps."""
     result = _Runs()
     ist, iog = inner.starts, inner.origins
+    if ist == [0] and iog == [0]:  # phase 1 kept every offset: the outer map is all
+        result.starts, result.origins = list(outer.starts), list(outer.origins)
+        result.add(outer_len, original_len)
+        return OffsetMap(result.starts, result.origins, outer_len + 1)
     for k, (n0, t0) in enumerate(zip(outer.starts, outer.origins, strict=True)):
         n1 = outer.starts[k + 1] if k + 1 < len(outer.starts) else outer_len
         j = bisect.bisect_right(ist, t0) - 1
@@ -237,12 +308,12 @@ def normalise(text: str) -> NormalisedText:
     pos = 0
     last = 0
     size = len(folded)
-    for m in _PHASE2.finditer(folded):
-        start, end = m.start(), m.end()
+    folded = _spaces_only(folded)
+    for start, end, dashes in _phase2_runs(folded):
         out.append(folded[last:start])
         pos += start - last
         last = end
-        if folded[start] != "-":  # white space
+        if not dashes:  # white space
             out.append(" ")
             pos += 1
             if end - start > 1:
@@ -259,7 +330,6 @@ def normalise(text: str) -> NormalisedText:
                 pos += 1
                 outer.add(pos, end)
             continue
-        dashes = len(m.group()) - len(m.group().lstrip("-"))
         out.append("-")
         pos += 1
         outer.add(pos, start + dashes)
