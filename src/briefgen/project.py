@@ -374,6 +374,24 @@ def load_bibliographies(
     return entries, problems, count
 
 
+def user_cache_dir() -> Path | None:
+    """Where parsed bibliographies are cached: never inside the project.
+
+    ``BRIEFGEN_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/briefgen`` or
+    ``~/.cache/briefgen``; ``BRIEFGEN_NO_CACHE=1`` turns the cache off.
+    """
+    if os.environ.get("BRIEFGEN_NO_CACHE"):
+        return None
+    explicit = os.environ.get("BRIEFGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME")
+    try:
+        return (Path(base) if base else Path.home() / ".cache") / "briefgen"
+    except RuntimeError:  # no home directory
+        return None
+
+
 # Smaller bibliographies parse faster than their cache file would be read.
 BIB_CACHE_MIN_BYTES = 256 * 1024
 
@@ -585,8 +603,7 @@ def load_project(root: Path | str) -> Project:
         problems.append(diag.make(
             "CFG003", f"no bibliography file matches {', '.join(config.bibliography)}",
             Span(config.config_file or CONFIG_FILE), severity="warning"))
-    entries, bib_problems, count = load_bibliographies(
-        root, bib_files, root / config.output / ".briefgen-cache")
+    entries, bib_problems, count = load_bibliographies(root, bib_files, user_cache_dir())
     problems.extend(bib_problems)
     sources, missing, src_problems = load_sources(root, config, entries)
     problems.extend(src_problems)
