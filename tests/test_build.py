@@ -21,6 +21,7 @@ from briefgen.model import (
     Finding,
     FindingResult,
     Project,
+    Source,
     Span,
 )
 from briefgen.render.build import BuildResult, build_briefs
@@ -452,3 +453,170 @@ def test_sandbox_keeps_files_outside_the_project_out(tmp_path: Path) -> None:
     [outcome] = pdf.briefs
     assert outcome.status == "failed"
     assert [d.code for d in outcome.diagnostics if d.severity == "error"] == ["BRF011"]
+
+
+# --------------------------------------------------------------------------- images
+
+
+def _png(rgb: tuple[int, int, int], size: int = 4) -> bytes:
+    """A tiny valid PNG of one colour."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    raw = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+IMAGES_BRIEF = """\
+---
+title: Pictures
+---
+Text [@weitz2014].
+
+![A chart](figs/c.png)
+
+![](../figures/c.png)
+"""
+
+
+def _image_project(root: Path) -> Project:
+    _write_project(root, {"pictures.md": IMAGES_BRIEF})
+    (root / "briefs" / "figs").mkdir()
+    (root / "briefs" / "figs" / "c.png").write_bytes(_png((200, 30, 30)))
+    (root / "figures").mkdir()
+    (root / "figures" / "c.png").write_bytes(_png((30, 30, 200)))
+    return _project(root)
+
+
+def test_images_beside_the_brief_and_in_the_project_reach_every_format(tmp_path: Path) -> None:
+    project = _image_project(tmp_path)
+    result = build_briefs(project, _report(project), formats=["pdf", "docx", "html"])
+    [outcome] = result.briefs
+    assert outcome.status == "built", outcome.diagnostics
+    assert outcome.diagnostics == ()
+    with zipfile.ZipFile(outcome.outputs["docx"]) as archive:
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        assert sorted(archive.read(n) for n in media) == sorted(
+            [_png((200, 30, 30)), _png((30, 30, 200))]
+        )
+    html = outcome.outputs["html"].read_text(encoding="utf-8")
+    sources = re.findall(r'<img[^>]* src="([^"]*)"', html)
+    assert len(sources) == 2 and all(s.startswith("data:image/png;base64,") for s in sources)
+    reader = PdfReader(str(outcome.outputs["pdf"]))
+    assert sum(len(page.images) for page in reader.pages) == 2
+
+
+def test_images_outside_the_project_stay_out(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    secret = _png((1, 2, 3))
+    (tmp_path / "outside.png").write_bytes(secret)
+    brief = (
+        "---\ntitle: Reaching out\n---\n![by dotdot](../../outside.png)\n\n"
+        f"![absolute]({tmp_path / 'outside.png'})\n\n![linked](figs/link.png)\n"
+    )
+    _write_project(root, {"out.md": brief})
+    (root / "briefs" / "figs").mkdir()
+    (root / "briefs" / "figs" / "link.png").symlink_to(tmp_path / "outside.png")
+    project = _project(root)
+    result = build_briefs(project, _report(project), formats=["docx", "html"])
+    [outcome] = result.briefs
+    assert outcome.status == "built"
+    with zipfile.ZipFile(outcome.outputs["docx"]) as archive:
+        assert not any(n.startswith("word/media/") for n in archive.namelist())
+    assert "data:image" not in outcome.outputs["html"].read_text(encoding="utf-8")
+    warnings = [d.message for d in outcome.diagnostics if d.code == "BRF014"]
+    assert any("figs/link.png" in w for w in warnings), warnings
+
+
+def test_typst_errors_name_no_temporary_folder(tmp_path: Path) -> None:
+    brief = '---\ntitle: Reader\n---\nText.\n\n```{=typst}\n#read("/etc/passwd")\n```\n'
+    _write_project(tmp_path, {"reader.md": brief})
+    project = _project(tmp_path)
+    [outcome] = build_briefs(project, _report(project), formats=["pdf"]).briefs
+    assert outcome.status == "failed"
+    [error] = [d for d in outcome.diagnostics if d.severity == "error"]
+    assert error.code == "BRF011"
+    assert "briefgen-typst" not in error.message and "/tmp" not in error.message
+    assert "etc/passwd" in error.message
+
+
+def test_warnings_of_every_format_are_reported(tmp_path: Path) -> None:
+    brief = "---\ntitle: Missing picture\n---\nText [@weitz2014].\n\n![gone](figs/gone.png)\n"
+    _write_project(tmp_path, {"gone.md": brief})
+    project = _project(tmp_path)
+    [outcome] = build_briefs(project, _report(project), formats=["html", "docx"]).briefs
+    assert outcome.status == "built"
+    warnings = [d.message for d in outcome.diagnostics if d.code == "BRF014"]
+    assert any(w.startswith("pandoc (html") for w in warnings), warnings
+    assert any("docx" in w.split(":", 1)[0] and "figs/gone.png" in w for w in warnings), warnings
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def test_a_brief_whose_writing_stopped_is_not_recorded_as_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefgen.render.build as build_module
+
+    _write_project(tmp_path, {"good.md": "---\ntitle: Good\n---\nText [@weitz2014].\n"})
+    project = _project(tmp_path)
+    real_write = build_module.write_bytes_atomic
+    written: list[Path] = []
+
+    def write_then_stop(path: Path, data: bytes) -> None:
+        if written:
+            raise OSError("disk full")
+        written.append(path)
+        real_write(path, data)
+
+    monkeypatch.setattr(build_module, "write_bytes_atomic", write_then_stop)
+    [outcome] = build_briefs(project, _report(project), formats=["html", "md"]).briefs
+    assert outcome.status == "failed" and len(written) == 1
+    cache = (tmp_path / "build" / ".briefgen-cache.json").read_text(encoding="utf-8")
+    assert "good.md" not in cache
+
+    monkeypatch.setattr(build_module, "write_bytes_atomic", real_write)
+    [again] = build_briefs(project, _report(project), formats=["html", "md"]).briefs
+    assert again.status == "built" and again.built == ("html", "md")
+
+
+def test_a_build_with_nothing_to_do_does_not_check_the_project(tmp_path: Path) -> None:
+    project = _image_project(tmp_path)
+    calls: list[int] = []
+
+    def check() -> CheckReport:
+        calls.append(1)
+        return _report(project)
+
+    first = build_briefs(project, check, formats=["html", "md"])
+    assert _status(first) == {"pictures": "built"} and len(calls) == 1
+    second = build_briefs(project, check, formats=["html", "md"])
+    assert _status(second) == {"pictures": "skipped"} and len(calls) == 1
+    assert second.briefs[0].skipped == ("html", "md")
+
+    # Each input of the check or of the rendering makes it check and look again.
+    (tmp_path / "figures" / "c.png").write_bytes(_png((0, 200, 0)))
+    third = build_briefs(project, check, formats=["html", "md"])
+    assert len(calls) == 2 and third.briefs[0].built == ("html",)
+    source = Source("weitz2014", "sources/weitz2014.txt", "Uzbekistan eventually ...")
+    changed = dataclasses.replace(project, sources={"weitz2014": source})
+    fourth = build_briefs(changed, check, formats=["html", "md"])
+    assert len(calls) == 3 and _status(fourth) == {"pictures": "skipped"}
+    assert build_briefs(changed, check, formats=["html", "md"]).briefs[0].status == "skipped"
+    assert len(calls) == 3
+    build_briefs(changed, check, formats=["html", "md"], force=True)
+    assert len(calls) == 4
+    # A format never built is built, after checking.
+    fifth = build_briefs(changed, check, formats=["docx"])
+    assert len(calls) == 5 and fifth.briefs[0].built == ("docx",)

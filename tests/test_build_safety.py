@@ -174,3 +174,18 @@ def test_two_builds_at_once_do_not_corrupt_each_other(
     # And the project is then up to date.
     again = build(project)
     assert again.returncode == 0 and "skipped" in again.stdout
+
+
+def test_next_build_removes_what_a_killed_build_left(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    folder = project / "build" / "briefs"
+    folder.mkdir(parents=True)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    leftover = folder / f".brief.pdf.{gone.pid}.k1ll3d_x.tmp"
+    leftover.write_bytes(b"%PDF-1.7 half")
+    done = build(project)
+    assert done.returncode == 0, done.stderr
+    assert not leftover.exists()
+    assert not tmp_files(folder)

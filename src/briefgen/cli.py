@@ -187,7 +187,6 @@ def build(ctx: click.Context, briefs: tuple[str, ...], to: str | None, force: bo
 
     try:
         project = api.load_project(find_root(Path.cwd()))
-        report = api.check_project(project)
         formats = [f.strip() for f in to.split(",") if f.strip()] if to else None
         if formats:
             bad = [f for f in formats if f not in ("pdf", "docx", "html", "md")]
@@ -197,8 +196,13 @@ def build(ctx: click.Context, briefs: tuple[str, ...], to: str | None, force: bo
     except BriefgenError as exc:
         _fail(exc)
     quiet = ctx.obj.get("quiet", False)
-    result = build_briefs(project, report, list(briefs) or None, formats, force=force,
-                          progress=not quiet and _use_color(sys.stderr), jobs=jobs)
+    try:
+        # The project is checked only if some brief is not up to date.
+        result = build_briefs(project, lambda: api.check_project(project),
+                              list(briefs) or None, formats, force=force,
+                              progress=not quiet and _use_color(sys.stderr), jobs=jobs)
+    except BriefgenError as exc:
+        _fail(exc)
     for d in sorted(result.all_diagnostics, key=sort_key):
         if quiet and d.severity != "error":
             continue

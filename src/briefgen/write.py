@@ -4,6 +4,9 @@ Every file briefgen produces goes through :func:`write_bytes_atomic`: the bytes
 are written to a temporary file in the destination folder, flushed, and moved
 over the destination with :func:`os.replace`, so a reader never sees a
 half-written file and an interrupted build leaves the previous output intact.
+The temporary file is named ``.NAME.PID.XXXXXXXX.tmp`` after the writing
+process, so :func:`remove_stale_temp_files` can tell the leftovers of a killed
+build from the live files of a build running at the same time.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +26,7 @@ __all__ = [
     "BuildCache",
     "hash_bytes",
     "hash_parts",
+    "remove_stale_temp_files",
     "write_bytes_atomic",
     "write_text_atomic",
 ]
@@ -40,7 +46,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     try:
         # mkstemp makes the file private; give it the mode a plain open() would.
         os.fchmod(fd, 0o666 & ~_UMASK)
@@ -53,6 +61,61 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+
+
+# ``.NAME.PID.XXXXXXXX.tmp`` (or ``.NAME.XXXXXXXX.tmp``, as older versions wrote them):
+# mkstemp's eight random characters.
+_TEMP_NAME = re.compile(r"^\..+?(?:\.(?P<pid>[0-9]+))?\.[a-z0-9_]{8}\.tmp$")
+
+STALE_TEMP_SECONDS = 600
+
+
+def remove_stale_temp_files(folder: Path, max_age: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Delete the temporary files :func:`write_bytes_atomic` left in ``folder`` when killed.
+
+    A temporary file is stale when the process named in it is gone, or when it
+    is older than ``max_age`` seconds. A file another running build is writing
+    is neither, so two builds at once never delete each other's files.
+    Returns the files removed; a folder that cannot be read gives none.
+    """
+    removed: list[Path] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        match = _TEMP_NAME.match(name)
+        if match is None:
+            continue
+        path = Path(folder) / name
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        pid = match.group("pid")
+        gone = pid is not None and not _process_alive(int(pid))
+        if gone or now - info.st_mtime > max_age:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid < 2**31
+    except OSError:
+        return True
+    return True
 
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:

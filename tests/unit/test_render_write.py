@@ -74,3 +74,50 @@ def test_corrupt_cache_reads_as_empty(tmp_path: Path) -> None:
     assert BuildCache.load(path).entries == {}
     path.write_text('["a list"]')
     assert BuildCache.load(path).entries == {}
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_temp_file_names_the_writer(tmp_path: Path, monkeypatch) -> None:
+    from briefgen import write
+
+    seen: list[str] = []
+    real_replace = os.replace
+
+    def spy(src: str, dst: object) -> None:
+        seen.append(Path(src).name)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", spy)
+    write_bytes_atomic(tmp_path / "brief.pdf", b"x")
+    [name] = seen
+    assert name.startswith(f".brief.pdf.{os.getpid()}.") and name.endswith(".tmp")
+    assert write._TEMP_NAME.match(name)
+
+
+def test_stale_temp_files_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    from briefgen.write import remove_stale_temp_files
+
+    dead = tmp_path / f".brief.pdf.{_dead_pid()}.abcd_123.tmp"
+    live = tmp_path / f".brief.pdf.{os.getpid()}.efgh_456.tmp"
+    old = tmp_path / ".brief.docx.ijkl_789.tmp"  # as older versions named them
+    recent = tmp_path / ".brief.html.mnop_012.tmp"
+    output = tmp_path / "brief.pdf"
+    for path in (dead, live, old, recent, output):
+        path.write_bytes(b"partial")
+    an_hour_ago = os.stat(old).st_mtime - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+
+    removed = remove_stale_temp_files(tmp_path)
+    assert sorted(removed) == sorted([dead, old])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in (live, recent, output)
+    )
+    assert remove_stale_temp_files(tmp_path / "missing") == []

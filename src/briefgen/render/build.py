@@ -4,10 +4,27 @@
 front matter, renders the Jinja, refuses findings whose check is an error
 (unless ``force``), hashes every input, skips formats whose inputs did not
 change, and writes ``build/briefs/NAME.{pdf,docx,html,md}`` atomically.
+
+Two keys per brief and format live in ``build/.briefgen-cache.json``:
+
+- ``BRIEF:FMT``, the digest of what the output is made from: the rendered
+  Markdown, the used findings and their check results, Pandoc, the style, the
+  templates, the images;
+- ``BRIEF:FMT@inputs``, a digest of every file the check and the rendering
+  read: the brief, the templates, the bibliography, every finding and source
+  text (a quote not in its source is looked for in all the others), the
+  configuration, the images the brief used. When the check is passed as a
+  function, briefs whose ``@inputs`` keys match are skipped before the
+  project is checked, and a build whose briefs are all up to date never runs
+  the check.
+
+Both are recorded only after every format of a brief is written, and the cache
+file is written last, so a killed build is never recorded as done.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -16,14 +33,22 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from briefgen.model import CheckReport, Diagnostic, Document, Project, Severity, Span
 from briefgen.render import codes as _codes  # noqa: F401  (registers the BRF codes)
 from briefgen.render.csl import resolve_csl
 from briefgen.render.frontmatter import FORMATS, BriefMeta, parse_front_matter
 from briefgen.render.jinja import RenderedBrief, default_templates_dir, render_brief
-from briefgen.write import BuildCache, hash_parts, write_bytes_atomic
+
+if TYPE_CHECKING:
+    from briefgen.render.pandoc import ImageFile
+from briefgen.write import (
+    BuildCache,
+    hash_parts,
+    remove_stale_temp_files,
+    write_bytes_atomic,
+)
 
 __all__ = [
     "CACHE_FILE",
@@ -65,6 +90,8 @@ class BriefBuild:
     diagnostics: tuple[Diagnostic, ...] = ()
     findings: tuple[str, ...] = ()  # ids of the findings the brief uses
     digests: Mapping[str, str] = field(default_factory=dict)
+    # Further cache targets to set (a value) or forget (None) once the build ends.
+    cache_updates: Mapping[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +200,7 @@ def select_briefs(
 
 def build_briefs(
     project: Project,
-    report: CheckReport | None,
+    report: CheckReport | Callable[[], CheckReport] | None,
     briefs: Sequence[str] | None = None,
     formats: Sequence[str] | None = None,
     force: bool = False,
@@ -182,6 +209,10 @@ def build_briefs(
 ) -> BuildResult:
     """Build the briefs of ``project`` into ``OUTPUT/briefs/NAME.{pdf,docx,html,md}``.
 
+    ``report`` is the project's check, or a function that makes it
+    (``lambda: api.check_project(project)``): then it is called only when a
+    selected brief is not up to date, so a build with nothing to do does not
+    check the project.
     ``briefs`` names some briefs (path, file name or stem); all by default.
     ``formats`` defaults to each brief's front matter ``formats``, else all four.
     A brief using a finding whose check is an error fails unless ``force``.
@@ -204,14 +235,34 @@ def build_briefs(
     diagnostics.extend(problems)
 
     output_root = project.root / project.config.output
+    # What a killed build left behind; never the files of a build running now.
+    remove_stale_temp_files(output_root / "briefs")
+    remove_stale_temp_files(output_root)
     cache = BuildCache.load(output_root / CACHE_FILE)
-    context = _BuildContext.create(project, report, formats, force)
+    wanted = tuple(dict.fromkeys(formats)) if formats is not None else None
+    inputs = _ProjectInputs.create(project, force)
 
     results: dict[str, BriefBuild] = {}
-    workers = max(1, min(jobs or min(4, os.cpu_count() or 1), len(documents) or 1))
-    with _progress(progress, len(documents)) as advance, ThreadPoolExecutor(workers) as pool:
+    pending = list(documents)
+    checked = report if isinstance(report, CheckReport) or report is None else None
+    if callable(report):
+        pending = []
+        for document in documents:
+            fresh = _up_to_date(document, project, inputs, wanted, cache)
+            if fresh is None:
+                pending.append(document)
+            else:
+                results[document.path] = fresh
+        if pending:
+            checked = report()
+    context = _BuildContext.create(
+        project, checked, wanted, force, inputs, record_inputs=callable(report)
+    )
+
+    workers = max(1, min(jobs or min(4, os.cpu_count() or 1), len(pending) or 1))
+    with _progress(progress, len(pending)) as advance, ThreadPoolExecutor(workers) as pool:
         futures: dict[Future[BriefBuild], Document] = {
-            pool.submit(_build_one, document, context, cache): document for document in documents
+            pool.submit(_build_one, document, context, cache): document for document in pending
         }
         for future in as_completed(futures):
             document = futures[future]
@@ -233,16 +284,115 @@ def build_briefs(
                 )
             results[document.path] = outcome
             advance(outcome)
+    if not pending:
+        return BuildResult(tuple(results[d.path] for d in documents), tuple(diagnostics))
     for outcome in results.values():
         for fmt, digest in outcome.digests.items():
             cache.record(f"{outcome.path}:{fmt}", digest)
-    if documents:
-        cache.save()
+        for target, value in outcome.cache_updates.items():
+            if value is None:
+                cache.forget(target)
+            else:
+                cache.record(target, value)
+    cache.save()
     ordered = tuple(results[d.path] for d in documents)
     return BuildResult(ordered, tuple(diagnostics))
 
 
 # --------------------------------------------------------------------------- internals
+
+
+@dataclass(frozen=True)
+class _ProjectInputs:
+    """What every brief of one build is made from, read once; the base of ``@inputs`` keys."""
+
+    bibliography: tuple[Path, ...]
+    bibliography_digest: str
+    metadata_defaults: Mapping[str, Any]
+    force: bool
+    project: Project
+
+    @classmethod
+    def create(cls, project: Project, force: bool) -> _ProjectInputs:
+        root = project.root
+        bib_paths = tuple(root / p for p in project.bibliography_files if (root / p).is_file())
+        parts = [(f"bib:{p.name}", p.read_bytes()) for p in bib_paths]
+        defaults: dict[str, Any] = {}
+        extra = project.config.extra
+        for key in ("organisation", "organization", "series"):
+            value = extra.get(key) if isinstance(extra, Mapping) else None
+            if isinstance(value, str):
+                defaults[key] = value
+        return cls(bib_paths, hash_parts(parts), defaults, force, project)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """Every input of the check's verdicts and of the rendering but the brief itself."""
+        from briefgen import __version__
+
+        project = self.project
+        parts: list[tuple[str, bytes | str]] = [
+            ("briefgen", __version__),
+            ("force", str(self.force)),
+            ("pandoc", _pandoc_identity()),
+            ("typst", _typst_version()),
+            ("bibliography", self.bibliography_digest),
+            ("defaults", json.dumps(self.metadata_defaults, sort_keys=True)),
+            ("config", repr(project.config)),
+            ("findings", repr(project.findings)),
+            ("missing", repr(sorted(project.missing_texts.items()))),
+        ]
+        for key in sorted(project.sources):
+            source = project.sources[key]
+            parts.append((f"source:{key}:{source.path}", source.text))
+        folders = [default_templates_dir(), project.root / project.config.templates]
+        for number, folder in enumerate(folders):
+            if not folder.is_dir():
+                continue
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                parts.append((f"template{number}:{path.relative_to(folder).as_posix()}",
+                              path.read_bytes()))
+        return hash_parts(parts)
+
+    def brief_digest(self, document: Document, csl: Path, images: Mapping[str, str]) -> str:
+        """The ``@inputs`` key of one brief: the project's inputs, its text, style and images."""
+        from briefgen.render.pandoc import locate_image
+
+        root = self.project.root
+        folders = (root / Path(document.path).parent, root)
+        parts: list[tuple[str, bytes | str]] = [
+            ("project", self.digest),
+            ("brief", f"{document.path}\n{document.text}"),
+            ("csl", csl.read_bytes()),
+        ]
+        for written in sorted(images):
+            image = locate_image(written, folders, root)
+            data = image.path.read_bytes() if image is not None else b""
+            parts.append((f"image:{written}:{image.name if image else ''}", data))
+        return hash_parts(parts)
+
+
+@functools.cache
+def _pandoc_identity() -> str:
+    """The Pandoc binary's path, size and time, cheaper than asking it its version."""
+    from briefgen.render.pandoc import pandoc_path
+
+    path = pandoc_path()
+    try:
+        info = os.stat(path)
+    except OSError:
+        return path
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+
+
+@functools.cache
+def _typst_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("typst")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,34 +405,80 @@ class _BuildContext:
     bibliography: tuple[Path, ...]
     bibliography_digest: str
     metadata_defaults: Mapping[str, Any]
+    inputs: _ProjectInputs
+    # Record ``@inputs`` keys: only when the report is this project's own check.
+    record_inputs: bool = False
 
     @classmethod
     def create(
         cls,
         project: Project,
         report: CheckReport | None,
-        formats: Sequence[str] | None,
+        formats: tuple[str, ...] | None,
         force: bool,
+        inputs: _ProjectInputs,
+        record_inputs: bool = False,
     ) -> _BuildContext:
-        root = project.root
-        bib_paths = tuple(root / p for p in project.bibliography_files if (root / p).is_file())
-        parts = [(f"bib:{p.name}", p.read_bytes()) for p in bib_paths]
-        defaults: dict[str, Any] = {}
-        extra = project.config.extra
-        for key in ("organisation", "organization", "series"):
-            value = extra.get(key) if isinstance(extra, Mapping) else None
-            if isinstance(value, str):
-                defaults[key] = value
         return cls(
             project=project,
             report=report,
-            formats=tuple(dict.fromkeys(formats)) if formats is not None else None,
+            formats=formats,
             force=force,
-            out_dir=root / project.config.output / "briefs",
-            bibliography=bib_paths,
-            bibliography_digest=hash_parts(parts),
-            metadata_defaults=defaults,
+            out_dir=project.root / project.config.output / "briefs",
+            bibliography=inputs.bibliography,
+            bibliography_digest=inputs.bibliography_digest,
+            metadata_defaults=inputs.metadata_defaults,
+            inputs=inputs,
+            record_inputs=record_inputs,
         )
+
+
+def _csl_span(document: Document, meta: BriefMeta, project: Project) -> Span:
+    csl_line = meta.extra.get("key_lines", {}).get("csl") if meta.csl else None
+    if csl_line:
+        return Span(document.path, csl_line, 1)
+    return Span(project.config.config_file or "briefgen.toml")
+
+
+def _up_to_date(
+    document: Document,
+    project: Project,
+    inputs: _ProjectInputs,
+    formats: tuple[str, ...] | None,
+    cache: BuildCache,
+) -> BriefBuild | None:
+    """The brief as skipped if its ``@inputs`` keys say so, without checking or rendering."""
+    uses_raw = cache.entries.get(f"{document.path}@uses")
+    if uses_raw is None:
+        return None
+    try:
+        uses = json.loads(uses_raw)
+        used_ids = tuple(str(i) for i in uses["findings"])
+        images = {str(k): str(v) for k, v in uses["images"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    meta, problems = parse_front_matter(document.text, document.path)
+    if problems:
+        return None
+    csl_path, problems = resolve_csl(
+        meta.csl or project.config.csl, project.root, span=_csl_span(document, meta, project)
+    )
+    if problems or csl_path is None:
+        return None
+    chosen = formats or meta.formats or FORMATS
+    name = Path(document.path).stem
+    out_dir = project.root / project.config.output / "briefs"
+    outputs = {fmt: out_dir / f"{name}.{fmt}" for fmt in chosen}
+    if not all(f"{document.path}:{fmt}@inputs" in cache.entries for fmt in chosen):
+        return None
+    key = inputs.brief_digest(document, csl_path, images)
+    if not all(
+        cache.is_fresh(f"{document.path}:{fmt}@inputs", key, [outputs[fmt]]) for fmt in chosen
+    ):
+        return None
+    return BriefBuild(
+        document.path, name, "skipped", outputs=outputs, skipped=tuple(chosen), findings=used_ids
+    )
 
 
 def _build_one(document: Document, context: _BuildContext, cache: BuildCache) -> BriefBuild:
@@ -291,10 +487,17 @@ def _build_one(document: Document, context: _BuildContext, cache: BuildCache) ->
     project = context.project
     name = Path(document.path).stem
     diagnostics: list[Diagnostic] = []
+    # Until this brief is done, no earlier ``@inputs`` key of it may stand.
+    forget: dict[str, str | None] = {f"{document.path}:{f}@inputs": None for f in FORMATS}
 
     def failed(used: Sequence[str] = ()) -> BriefBuild:
         return BriefBuild(
-            document.path, name, "failed", diagnostics=tuple(diagnostics), findings=tuple(used)
+            document.path,
+            name,
+            "failed",
+            diagnostics=tuple(diagnostics),
+            findings=tuple(used),
+            cache_updates=forget,
         )
 
     meta, problems = parse_front_matter(document.text, document.path)
@@ -302,13 +505,8 @@ def _build_one(document: Document, context: _BuildContext, cache: BuildCache) ->
     if _has_errors(diagnostics):
         return failed()
 
-    csl_line = meta.extra.get("key_lines", {}).get("csl") if meta.csl else None
     csl_path, problems = resolve_csl(
-        meta.csl or project.config.csl,
-        project.root,
-        span=Span(document.path, csl_line, 1)
-        if csl_line
-        else Span(project.config.config_file or "briefgen.toml"),
+        meta.csl or project.config.csl, project.root, span=_csl_span(document, meta, project)
     )
     diagnostics.extend(problems)
 
@@ -331,6 +529,10 @@ def _build_one(document: Document, context: _BuildContext, cache: BuildCache) ->
     formats = context.formats or meta.formats or FORMATS
     outputs = {fmt: context.out_dir / f"{name}.{fmt}" for fmt in formats}
     findings_json = _findings_fingerprint(rendered, project, context.report)
+    from briefgen.render.pandoc import find_images
+
+    root = project.root
+    images = find_images(rendered.markdown, (root / Path(document.path).parent, root), root)
     common: list[tuple[str, bytes | str]] = [
         ("briefgen", __version__),
         ("markdown", rendered.markdown),
@@ -347,41 +549,70 @@ def _build_one(document: Document, context: _BuildContext, cache: BuildCache) ->
                 ("bibliography", context.bibliography_digest),
                 ("csl", csl_path.read_bytes()),
             ]
+            if fmt == "pdf":
+                parts.append(("typst", _typst_version()))
             for asset in _FORMAT_ASSETS[fmt]:
                 parts.append((f"asset:{asset}", find_template(project, asset).read_bytes()))
+            for written in sorted(images):
+                image = images[written]
+                parts.append((f"image:{written}:{image.name}", image.path.read_bytes()))
         digests[fmt] = hash_parts(parts)
+
+    def done(status: BuildStatus, written: Sequence[str] = ()) -> BriefBuild:
+        updates = dict(forget)
+        if context.record_inputs and not diagnostics:
+            # Nothing to report again: later builds may skip it before checking.
+            key = context.inputs.brief_digest(
+                document, csl_path, {w: i.name for w, i in images.items()}
+            )
+            for target in forget:  # other formats made from these same inputs stay
+                if cache.entries.get(target) == key:
+                    del updates[target]
+            updates.update({f"{document.path}:{f}@inputs": key for f in formats})
+            updates[f"{document.path}@uses"] = json.dumps(
+                {"findings": used_ids, "images": {w: i.name for w, i in images.items()}},
+                sort_keys=True,
+            )
+        return BriefBuild(
+            document.path,
+            name,
+            status,
+            outputs=outputs,
+            built=tuple(f for f in formats if f in written),
+            skipped=tuple(f for f in formats if f not in written),
+            diagnostics=tuple(diagnostics),
+            findings=tuple(used_ids),
+            digests={f: digests[f] for f in written},
+            cache_updates=updates,
+        )
 
     stale = [
         f for f in formats if not cache.is_fresh(f"{document.path}:{f}", digests[f], [outputs[f]])
     ]
-    fresh = tuple(f for f in formats if f not in stale)
     if not stale:
-        return BriefBuild(
-            document.path,
-            name,
-            "skipped",
-            outputs=outputs,
-            skipped=fresh,
-            diagnostics=tuple(diagnostics),
-            findings=tuple(used_ids),
-        )
+        return done("skipped")
 
     produced: dict[str, bytes] = {}
+    warnings_by_format: dict[str, Sequence[str]] = {}
     unresolved_checked = False
     for fmt in (f for f in _PANDOC_ORDER if f in stale):
         try:
-            data, warnings = _convert(fmt, rendered.markdown, csl_path, context, project)
+            data, warnings = _convert(fmt, rendered.markdown, csl_path, context, project, images)
         except _ConversionError as exc:
             diagnostics.append(
                 Diagnostic(exc.code, "error", exc.message, span=Span(document.path), hint=exc.hint)
             )
             continue
+        warnings_by_format[fmt] = warnings
         if not unresolved_checked:
+            # Every format resolves the same citations: the first one tells.
             unresolved_checked = True
             diagnostics.extend(_citation_diagnostics(warnings, document, rendered, context))
             if _has_errors(diagnostics):
+                diagnostics.extend(_warning_diagnostics(warnings_by_format, document))
                 return failed(used_ids)
         produced[fmt] = data
+    diagnostics.extend(_warning_diagnostics(warnings_by_format, document))
     if "md" in stale:
         produced["md"] = _standalone_markdown(rendered.markdown, context, csl_path, meta).encode(
             "utf-8"
@@ -391,17 +622,7 @@ def _build_one(document: Document, context: _BuildContext, cache: BuildCache) ->
 
     for fmt, data in produced.items():
         write_bytes_atomic(outputs[fmt], data)
-    return BriefBuild(
-        document.path,
-        name,
-        "built",
-        outputs=outputs,
-        built=tuple(f for f in formats if f in produced),
-        skipped=fresh,
-        diagnostics=tuple(diagnostics),
-        findings=tuple(used_ids),
-        digests={f: digests[f] for f in produced},
-    )
+    return done("built", tuple(produced))
 
 
 class _ConversionError(Exception):
@@ -411,7 +632,12 @@ class _ConversionError(Exception):
 
 
 def _convert(
-    fmt: str, markdown: str, csl: Path, context: _BuildContext, project: Project
+    fmt: str,
+    markdown: str,
+    csl: Path,
+    context: _BuildContext,
+    project: Project,
+    images: Mapping[str, ImageFile],
 ) -> tuple[bytes, tuple[str, ...]]:
     import tempfile
 
@@ -439,6 +665,8 @@ def _convert(
                     template=find_template(project, "brief.html"),
                     lua_filters=[lua],
                     include_in_header=[header],
+                    images=images,
+                    embed_resources=True,
                 )
             return result.output, result.warnings
         if fmt == "docx":
@@ -449,6 +677,7 @@ def _convert(
                 csl=csl,
                 reference_doc=find_template(project, "reference.docx"),
                 lua_filters=[lua],
+                images=images,
             )
             return ensure_bibliography_indent(result.output), result.warnings
         result = run_pandoc(
@@ -458,12 +687,13 @@ def _convert(
             csl=csl,
             template=find_template(project, "brief.typ"),
             lua_filters=[lua],
+            images=images,
         )
         source = result.output.decode("utf-8")
         for key in unresolved_citations(result.warnings):
             # Only reached with --force: a link to a missing label would stop Typst.
             source = source.replace(f"#link(<ref-{key}>)[", "#[")
-        pdf = compile_typst(source)
+        pdf = compile_typst(source, images=images)
         assert isinstance(pdf, bytes)
         return pdf, result.warnings
     except PandocError as exc:
@@ -472,7 +702,8 @@ def _convert(
         raise _ConversionError(
             "BRF011",
             f"typst failed making the PDF: {exc}",
-            hint="check raw Typst in the brief or templates/brief.typ",
+            hint="check raw Typst in the brief or templates/brief.typ, and that each image "
+            "is a file inside the project",
         ) from exc
 
 
@@ -546,11 +777,27 @@ def _citation_diagnostics(
                 hint="add the entry to the bibliography or correct the cite key",
             )
         )
-    for warning in warnings:
-        if "Citeproc: citation" in warning and "not found" in warning:
-            continue
-        out.append(Diagnostic("BRF014", "warning", f"pandoc: {warning}", span=Span(document.path)))
     return out
+
+
+def _warning_diagnostics(
+    warnings_by_format: Mapping[str, Sequence[str]], document: Document
+) -> list[Diagnostic]:
+    """One BRF014 per distinct Pandoc warning of any format, naming the formats it came from."""
+    formats_of: dict[str, list[str]] = {}
+    for fmt, warnings in warnings_by_format.items():
+        for warning in warnings:
+            if "Citeproc: citation" in warning and "not found" in warning:
+                continue  # CIT001
+            formats_of.setdefault(warning, [])
+            if fmt not in formats_of[warning]:
+                formats_of[warning].append(fmt)
+    return [
+        Diagnostic(
+            "BRF014", "warning", f"pandoc ({', '.join(fmts)}): {warning}", span=Span(document.path)
+        )
+        for warning, fmts in formats_of.items()
+    ]
 
 
 def _citation_span(
