@@ -291,3 +291,21 @@ def test_corpus_nearest_candidate() -> None:
     best = corpus.nearest("Uzbekistan eventually suspended its CSTO membership in May 2012")
     assert best is not None and best[0] == "weitz"
     assert best[1].similarity > 0.8
+
+
+@pytest.mark.parametrize(
+    ("quote", "source"),
+    [
+        ("Donald said it.", "Ronald McDonald said it."),  # a name cut out of another
+        ("Phone sold well.", "The iPhone sold well."),
+        ("380 flew.", "Their A380 flew."),  # a cut number
+        ("he said so", "Then she said so."),
+    ],
+)
+def test_a_quote_never_starts_inside_a_word_it_changes(quote: str, source: str) -> None:
+    assert match(quote, source) is None
+
+
+def test_a_word_glued_to_a_number_may_start_a_quote() -> None:
+    m = match("US strategy in Central Asia", "izimov1US strategy in Central Asia")
+    assert m is not None and m.kind == "fuzzy"

@@ -273,6 +273,7 @@ class SourceIndex:
         self.norm = normalise(text) if norm is None else norm
         self._skeleton: _Skeleton | None = None
         self._vocabulary: frozenset[str] | None = None
+        self._words: str | None = None  # the vocabulary, joined by spaces, if given
         self._pairs: frozenset[int] | None = None
 
     @property
@@ -281,9 +282,16 @@ class SourceIndex:
             self._skeleton = _Skeleton(self.norm.text)
         return self._skeleton
 
+    def drop_skeleton(self) -> None:
+        """Forget :attr:`skeleton` (built again if needed), to save memory."""
+        self._skeleton = None
+
     @property
     def vocabulary(self) -> frozenset[str]:
         """Every normalised word of the source."""
+        if self._vocabulary is None and self._words is not None:
+            self._vocabulary = frozenset(self._words.split())
+            self._words = None
         if self._vocabulary is None:
             text = self.norm.text
             if text.isascii():  # words are runs of ASCII letters and digits
@@ -296,7 +304,14 @@ class SourceIndex:
 
     def preset_vocabulary(self, words: str) -> None:
         """Take :attr:`vocabulary` as computed elsewhere (space-separated words)."""
-        self._vocabulary = frozenset(words.split())
+        self._vocabulary = None
+        self._words = words
+
+    def known_words(self, words: set[str]) -> set[str]:
+        """The words of ``words`` that the source holds."""
+        if self._vocabulary is None and self._words is not None:
+            return words.intersection(self._words.split())
+        return words.intersection(self.vocabulary)
 
     @property
     def pairs(self) -> frozenset[int]:
@@ -668,10 +683,11 @@ def _glue_ok(index: SourceIndex, pos: int, *, before: bool) -> bool:
     """May the quote start (``before``) or end at ``pos`` though no space is there?
 
     Text extraction glues words ("Amongthe", "izimov1US"), but a quote that starts or
-    ends inside a word may also have changed it ("he said" is not in "she said"). The
-    glue is accepted where letters meet digits, where a lower-case letter meets a
-    capital in the original, or where the rest of the glued word is a word of at least
-    two letters found elsewhere in the source as a word of its own.
+    ends inside a word may also have changed it ("he said" is not in "she said",
+    "Donald" is not "McDonald"). The glue is accepted where the quote's word meets a
+    number ("izimov1US"), or where the rest of the glued word is a word of at least
+    two letters found elsewhere in the source as a word of its own ("Amongthe"). A
+    quote never starts or ends on a cut number.
     """
     text = index.norm.text
     if before:
@@ -684,14 +700,10 @@ def _glue_ok(index: SourceIndex, pos: int, *, before: bool) -> bool:
         while b < len(text) and _is_word(text[b]):
             b += 1
         fragment, outer, inner = text[pos:b], text[pos], text[pos - 1]
-    if outer.isdigit() and inner.isdigit():
-        return False  # "12" is not "2"
-    if outer.isdigit() != inner.isdigit():
-        return True
-    left, right = (pos - 1, pos)
-    o_left, o_right = index.norm.offsets[left], index.norm.offsets[right]
-    if index.text[o_left].islower() and index.text[o_right].isupper():
-        return True
+    if inner.isdigit():
+        return False  # the quote would start or end on a cut number: "380" is not "A380"
+    if outer.isdigit():
+        return True  # a number glued to a word: "izimov1US"
     return len(fragment) >= 2 and fragment in index.vocabulary
 
 
@@ -857,6 +869,7 @@ def _mark(passage: str, quote: str) -> str:
 # --------------------------------------------------------------------------- corpus
 
 
+@lru_cache(maxsize=4096)
 def _core(quote: str) -> tuple[str, str]:
     """Flat and paired skeletons of the quote's longest literal piece, less their ends.
 
@@ -896,6 +909,7 @@ class CorpusIndex:
         self._indexes: dict[str, SourceIndex] = {}
         self._vocabs: list[frozenset[str]] | None = None
         self._masks: dict[str, int] = {}
+        self._pair_masks: dict[int, int] = {}
 
     def get(self, key: str) -> SourceIndex | None:
         """The index of source ``key``, or None if there is no such source."""
@@ -941,14 +955,66 @@ class CorpusIndex:
         if not wanted:
             return
         holders: dict[str, list[int]] = {word: [] for word in wanted}
-        for i, vocabulary in enumerate(self._vocabularies()):
-            for word in wanted.intersection(vocabulary):
+        for i, key in enumerate(self._keys):
+            index = self.get(key)
+            assert index is not None
+            for word in index.known_words(wanted):
                 holders[word].append(i)
         for word, sources in holders.items():
+            self._masks[word] = _mask_of(sources, len(self._keys))
+
+    def prepare_pairs(self, quotes: Iterable[str]) -> None:
+        """Find the sources of every sampled word pair of ``quotes`` in one pass."""
+        wanted: set[int] = set()
+        for quote in quotes:
+            wanted |= _quote_pairs(quote)
+        wanted.difference_update(self._pair_masks)
+        if not wanted:
+            return
+        holders: dict[int, list[int]] = {pair: [] for pair in wanted}
+        for i, key in enumerate(self._keys):
+            index = self.get(key)
+            assert index is not None
+            for pair in wanted.intersection(index.pairs):
+                holders[pair].append(i)
+        for pair, sources in holders.items():
+            self._pair_masks[pair] = _mask_of(sources, len(self._keys))
+
+    def _pair_mask(self, pair: int) -> int:
+        """The sources holding the sampled word pair ``pair``, as the bits of an integer."""
+        mask = self._pair_masks.get(pair)
+        if mask is None:
             mask = 0
-            for i in sources:
-                mask |= 1 << i
-            self._masks[word] = mask
+            for i, key in enumerate(self._keys):
+                index = self.get(key)
+                assert index is not None
+                if pair in index.pairs:
+                    mask |= 1 << i
+            self._pair_masks[pair] = mask
+        return mask
+
+    def _levels(
+        self, quote: str, exclude: str | None
+    ) -> tuple[list[int], int] | None:
+        """``(at_least, threshold)`` for :meth:`_shortlist`; None for a quote of < 2 words.
+
+        ``at_least[n]``: the sources (bits) holding at least ``n`` of the quote's
+        (up to eight) rarest words, ``exclude`` left out.
+        """
+        words = list(dict.fromkeys(_WORD.findall(_literal_text(quote))))
+        if len(words) > 2:
+            words = words[1:-1]  # the ends may be glued to a neighbour in the source
+        if len(words) < 2:
+            return None
+        masks = {w: self._mask(w) for w in words}
+        words.sort(key=lambda w: masks[w].bit_count())
+        rare = words[:8]
+        threshold = len(rare) - max(1, len(rare) // 4)
+        at_least = _at_least([masks[w] for w in rare], (1 << len(self._keys)) - 1)
+        if exclude is not None and exclude in self._texts:
+            drop = ~(1 << self._keys.index(exclude))
+            at_least = [m & drop for m in at_least]
+        return at_least, threshold
 
     def _shortlist(
         self, quote: str, exclude: str | None, limit: int, strict: bool = False
@@ -960,71 +1026,92 @@ class CorpusIndex:
         (an extraction error may garble one word in four; half of them would let common
         words alone list nearly every source); with ``strict``, every one of them.
         """
-        words = list(dict.fromkeys(_WORD.findall(_literal_text(quote))))
-        if len(words) > 2:
-            words = words[1:-1]  # the ends may be glued to a neighbour in the source
-        if len(words) < 2:
+        levels = self._levels(quote, exclude)
+        if levels is None:
             keys = [k for k in self._keys if k != exclude]
             return keys[:limit] if limit else keys
-        masks = {w: self._mask(w) for w in words}
-        words.sort(key=lambda w: masks[w].bit_count())
-        rare = words[:8]
-        threshold = len(rare) if strict else len(rare) - max(1, len(rare) // 4)
-        # at_least[n]: the sources holding at least n of the rare words.
-        at_least = [(1 << len(self._keys)) - 1] + [0] * len(rare)
-        for seen, word in enumerate(rare, 1):
-            mask = masks[word]
-            for n in range(seen, 0, -1):
-                at_least[n] |= at_least[n - 1] & mask
-        if exclude is not None and exclude in self._texts:
-            drop = ~(1 << self._keys.index(exclude))
-            at_least = [m & drop for m in at_least]
+        at_least, threshold = levels
+        top = len(at_least) - 1
+        if strict:
+            threshold = top
         ranked: list[str] = []
-        for n in range(len(rare), threshold - 1, -1):
-            level = at_least[n] & ~at_least[n + 1] if n < len(rare) else at_least[n]
+        for n in range(top, threshold - 1, -1):
+            level = at_least[n] & ~at_least[n + 1] if n < top else at_least[n]
             ranked.extend(self._keys[i] for i in _bits(level))
             if limit and len(ranked) >= limit:
                 return ranked[:limit]
         return ranked
 
+    def candidates(self, quote: str, exclude: str) -> list[str]:
+        """The sources other than ``exclude`` to search for ``quote``, in corpus order.
+
+        Every source of the shortlist (see :meth:`_shortlist`) when it is short; else
+        those that also hold half of the quote's sampled word pairs (a source holding
+        the quote verbatim holds every one of them), or, for a quote with no sampled
+        pair, those holding all of its rarer words.
+        """
+        levels = self._levels(quote, exclude)
+        if levels is None:  # a quote of fewer than two words: every other source
+            listed = every = (1 << len(self._keys)) - 1
+            if exclude in self._texts:
+                listed = every = listed & ~(1 << self._keys.index(exclude))
+        else:
+            at_least, threshold = levels
+            listed, every = at_least[threshold], at_least[-1]
+        if listed.bit_count() > _FEW_SOURCES:
+            wanted = _quote_pairs(quote)
+            if wanted:
+                # An extraction error may break some pairs: half of them are needed.
+                need = (len(wanted) + 1) // 2
+                pairs = [self._pair_mask(pair) for pair in sorted(wanted)]
+                listed &= _at_least(pairs, listed, need)[need]
+            else:
+                listed = every  # no sampled pair to test: every rare word needed
+        return [self._keys[i] for i in _bits(listed)]
+
+    def match_in(self, quote: str, key: str) -> QuoteMatch | None:
+        """``quote`` matched in source ``key`` (None there too if its core is absent)."""
+        index = self.get(key)
+        assert index is not None
+        flat, paired = _core(quote)
+        if flat:
+            skeleton = index.skeleton
+            if flat not in skeleton.flat and paired not in skeleton.key:
+                return None  # cannot hold the quote, not even with extraction noise
+        return match_quote(quote, index)
+
     def find_elsewhere(self, quote: str, exclude: str) -> list[tuple[str, QuoteMatch]]:
         """Sources other than ``exclude`` where ``quote`` matches, in corpus order.
 
-        Searched: every source of the shortlist when it is short; else those that also
-        hold half of the quote's sampled word pairs (a source holding the quote verbatim
-        holds every one of them), or, for a quote with no sampled pair, those holding all
-        of its rarer words.
+        Searched: the sources of :meth:`candidates`.
         """
-        flat, paired = _core(quote)
-        shortlist = self._shortlist(quote, exclude, 0)
-        wanted = _quote_pairs(quote) if len(shortlist) > _FEW_SOURCES else frozenset()
-        if len(shortlist) > _FEW_SOURCES and not wanted:
-            # No sampled pair to test: every rare word is required instead.
-            shortlist = self._shortlist(quote, exclude, 0, strict=True)
-        need = (len(wanted) + 1) // 2  # an extraction error may break some pairs
         found = []
-        for key in shortlist:
-            index = self.get(key)
-            assert index is not None
-            if wanted and len(wanted & index.pairs) < need:
-                continue  # too few of the quote's word pairs: not a match
-            skeleton = index.skeleton
-            if flat and flat not in skeleton.flat and paired not in skeleton.key:
-                continue  # cannot hold the quote, not even with extraction noise
-            match = match_quote(quote, index)
+        for key in self.candidates(quote, exclude):
+            match = self.match_in(quote, key)
             if match is not None:
                 found.append((key, match))
-        order = {k: i for i, k in enumerate(self._keys)}
-        found.sort(key=lambda item: order[item[0]])
         return found
 
-    def nearest(self, quote: str) -> tuple[str, Candidate] | None:
-        """The best candidate passage for ``quote`` across the corpus."""
+    def nearest_sources(self, quote: str) -> list[str]:
+        """The sources :meth:`nearest` compares ``quote`` with, best first."""
+        return self._shortlist(quote, None, 5)
+
+    def nearest(
+        self, quote: str, known: Mapping[str, Candidate | None] | None = None
+    ) -> tuple[str, Candidate] | None:
+        """The best candidate passage for ``quote`` across the corpus.
+
+        ``known`` holds, by source, the :func:`nearest_passage` of ``quote`` in that
+        source where it was already found.
+        """
         best: tuple[str, Candidate] | None = None
-        for key in self._shortlist(quote, None, 5):
-            index = self.get(key)
-            assert index is not None
-            candidate = nearest_passage(quote, index)
+        for key in self.nearest_sources(quote):
+            if known is not None and key in known:
+                candidate = known[key]
+            else:
+                index = self.get(key)
+                assert index is not None
+                candidate = nearest_passage(quote, index)
             if candidate is not None and (
                 best is None or candidate.similarity > best[1].similarity
             ):
@@ -1039,6 +1126,7 @@ def _literal_text(quote: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def _quote_pairs(quote: str) -> frozenset[int]:
     """The sampled word pairs (see ``_pairs``) inside the literal pieces of a quote.
 
@@ -1054,6 +1142,32 @@ def _quote_pairs(quote: str) -> frozenset[int]:
 
 
 _BINARY = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def _mask_of(positions: list[int], size: int) -> int:
+    """The integer whose set bits are ``positions`` (each below ``size``)."""
+    if len(positions) < 64:
+        mask = 0
+        for i in positions:
+            mask |= 1 << i
+        return mask
+    held = bytearray(size)  # one byte 0 or 1 per bit, read as a binary number
+    for i in positions:
+        held[i] = 1
+    return int(bytes(held[::-1]).translate(_BINARY), 2)
+
+
+def _at_least(masks: list[int], start: int, most: int | None = None) -> list[int]:
+    """``out[n]``: the bits of ``start`` set in at least ``n`` of ``masks``.
+
+    Counted up to ``most`` (default: all of them); ``out[0]`` is ``start``.
+    """
+    top = len(masks) if most is None else min(most, len(masks))
+    at_least = [start] + [0] * len(masks)
+    for seen, mask in enumerate(masks, 1):
+        for n in range(min(seen, top), 0, -1):
+            at_least[n] |= at_least[n - 1] & mask
+    return at_least
 
 
 def _bits(mask: int) -> Iterator[int]:
