@@ -100,6 +100,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
     from briefgen.diagnostics import (
         BriefgenError,
         ConfigError,
+        UsageError,
         baseline_dump,
         baseline_filter,
         exit_code,
@@ -116,6 +117,10 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
 
     try:
         if bibs:
+            missing = [p for p in (*bibs, *paths) if not Path(p).exists()]
+            if missing:
+                raise UsageError(f"{missing[0]}: no such file",
+                                 hint="Give existing bibliography and document files.")
             report = api.check_documents(list(bibs), list(paths))
         else:
             if len(paths) > 1:
@@ -140,6 +145,11 @@ def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
                     f"{baseline}: cannot read the baseline: {exc.strerror}") from None
             report = baseline_filter(report, text)
     except BriefgenError as exc:
+        if fmt != "text":
+            # Machine-readable formats still print their one report, naming the problem.
+            failed = _error_report(exc)
+            click.echo({"json": render_json, "github": render_github, "junit": render_junit,
+                        "sarif": render_sarif}[fmt](failed), nl=False)
         _fail(exc)
     renderers = {"json": render_json, "github": render_github, "junit": render_junit,
                  "sarif": render_sarif}
@@ -559,6 +569,29 @@ def ingest(ctx: click.Context, file: str, key: str, kind: str | None, force: boo
     if result.stub and not result.stub_written:
         click.echo(f"warning: no BibTeX file to add {key} to; add this entry to your "
                    f"bibliography:\n{result.stub}", err=True)
+
+
+def _error_report(exc: Exception) -> Any:
+    """A report holding the error that stopped ``check``, for json/github/junit/sarif."""
+    import re
+
+    from briefgen.diagnostics import BriefgenError
+    from briefgen.model import CheckReport, Diagnostic, Span
+
+    message = exc.message if isinstance(exc, BriefgenError) else str(exc)
+    hint = exc.hint if isinstance(exc, BriefgenError) else None
+    diagnostics = []
+    pattern = re.compile(r"^(?P<file>[^\s:][^:\n]*?)(?::(?P<line>\d+))?(?::(?P<col>\d+))?: "
+                         r"error (?P<code>[A-Z]+\d+) (?P<msg>.*)$")
+    for line in message.splitlines():
+        m = pattern.match(line)
+        if m:
+            span = Span(m["file"], int(m["line"]) if m["line"] else None,
+                        int(m["col"]) if m["col"] else None)
+            diagnostics.append(Diagnostic(m["code"], "error", m["msg"], span, hint))
+    if not diagnostics:
+        diagnostics.append(Diagnostic("CFG001", "error", message, None, hint))
+    return CheckReport(tuple(diagnostics), (), (), 0, 0)
 
 
 def _print_text(report: Any, quiet: bool, verbose: bool) -> None:
