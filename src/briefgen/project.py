@@ -96,6 +96,9 @@ def _read_toml(path: Path, rel: str) -> Mapping[str, Any]:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         where = f"{rel}:{m.group(1)}:{m.group(2)}" if m else rel
+        if m is None and "(at end of document)" in msg:
+            where = f"{rel}:{text.count(chr(10)) + (0 if text.endswith(chr(10)) else 1)}"
+            msg = msg.replace(" (at end of document)", " at the end of the file")
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
         raise ConfigError(f"{where}: error CFG001 invalid TOML: {msg}",
                           hint="Fix the TOML syntax at the place shown.") from None
