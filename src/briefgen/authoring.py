@@ -208,10 +208,12 @@ def _entry_source(project: Project, key: str) -> Source:
         raise FindingRefused(f"cite key {key!r} is not in the bibliography", hint=hint)
     source = project.sources.get(key)
     if source is None:
-        want = project.missing_texts.get(key, f"{project.config.sources}/{key}.txt")
+        why = project.missing_texts.get(key, "")
         raise FindingRefused(
-            f"{key!r} has no source text, so the quote cannot be verified",
-            hint=f"Add {want}, e.g. with briefgen ingest FILE --key {key}.",
+            f"{key!r} has no source text ({why or 'none found'}), so the quote cannot be "
+            "verified",
+            hint=f"Add {project.config.sources}/{key}.txt, e.g. with briefgen ingest FILE "
+            f"--key {key}.",
         )
     return source
 

@@ -250,7 +250,7 @@ class Project:
     diagnostics: tuple[Diagnostic, ...] = ()
     bibliography_files: tuple[str, ...] = ()
     # Cite keys whose entry exists but whose text file is missing, mapped to
-    # the path that was looked for (for the no-text diagnostics).
+    # why ("looked for sources/K.txt", "sources/K.txt is empty"), for diagnostics.
     missing_texts: Mapping[str, str] = field(default_factory=dict)
     # Entry count as Pandoc would read it (duplicates included).
     entry_count: int = 0

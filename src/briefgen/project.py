@@ -507,12 +507,20 @@ def load_sources(
         if rel == "":
             continue
         if rel is None:
-            missing[key] = f"{folder}/{key}.txt"
+            missing[key] = f"looked for {folder}/{key}.txt"
             continue
         used_files.add(rel)
         data, read_problems = read_input(root, rel, MAX_SOURCE_BYTES, "SRC003")
         problems.extend(read_problems)
         if data is None:
+            continue
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            try:  # UTF-16 with a byte-order mark, as some Windows tools save text
+                data = data.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        if not data.strip():
+            missing[key] = f"{rel} is empty"
             continue
         if b"\x00" in data[:8192]:
             problems.append(diag.make(

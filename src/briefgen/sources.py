@@ -8,7 +8,7 @@ from briefgen import diagnostics as diag
 from briefgen.model import Diagnostic, PageMap, Span
 
 FORM_FEED = "\f"
-_MARKER = re.compile(r"^[ \t]*<!--[ \t]*page[ \t]+([^ \t>]+)[ \t]*-->[ \t]*$", re.MULTILINE)
+_MARKER = re.compile(r"^<!-- page ([^ \t>]+) -->$", re.MULTILINE)
 _MARKER_LOOSE = re.compile(
     r"(?:^|(?<=\f))[ \t]*<!--\s*page\b.*?-->[ \t]*$", re.MULTILINE | re.IGNORECASE
 )
@@ -48,9 +48,35 @@ def decode_text(data: bytes, path: str, code: str = "SRC002") -> tuple[str, list
     return text, problems
 
 
+_ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
+          ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+
+
+def _roman_value(label: str) -> int | None:
+    text, value = label.lower(), 0
+    for numeral, amount in _ROMAN:
+        while text.startswith(numeral):
+            value += amount
+            text = text[len(numeral):]
+    return value if not text and value else None
+
+
+def _roman(value: int, upper: bool) -> str:
+    out = []
+    for numeral, amount in _ROMAN:
+        while value >= amount:
+            out.append(numeral)
+            value -= amount
+    text = "".join(out)
+    return text.upper() if upper else text
+
+
 def _next_label(label: str) -> str:
     if label.isdigit():
         return str(int(label) + 1)
+    roman = _roman_value(label)
+    if roman is not None and (label.islower() or label.isupper()):
+        return _roman(roman + 1, label.isupper())
     m = re.match(r"^(.*?)([0-9]+)$", label)
     if m:
         return f"{m.group(1)}{int(m.group(2)) + 1}"
@@ -79,7 +105,8 @@ def build_page_map(
         if not strict or not _LABEL.match(strict.group(1)):
             line = text.count("\n", 0, m.start()) + 1
             problems.append(diag.make(
-                "SRC005", f"page marker {m.group(0).strip()!r} is not <!-- page N -->",
+                "SRC005", f"{m.group(0)!r} is not a page marker: a marker is a line that is "
+                "exactly <!-- page N -->",
                 Span(path, line, 1)))
             continue
         end = m.end()

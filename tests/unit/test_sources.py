@@ -69,3 +69,16 @@ def test_every_offset_has_a_page_in_order(chunks, first):
     numbers = [int(x) for x in labels]
     assert numbers == sorted(numbers)
     assert numbers[0] == first and numbers[-1] == first + len(chunks) - 1
+
+
+def test_roman_page_numbers_count_on():
+    pages, _ = build_page_map("a\fb\fc", "xii", "s.txt")
+    assert pages.labels == ("xii", "xiii", "xiv")
+    pages, _ = build_page_map("a\fb", "IV", "s.txt")
+    assert pages.labels == ("IV", "V")
+
+
+def test_an_indented_marker_is_not_a_marker():
+    pages, problems = build_page_map("a\n  <!-- page 11 -->\nb", "1", "s.txt")
+    assert pages is None
+    assert [(p.code, p.span.line) for p in problems] == [("SRC005", 2)]

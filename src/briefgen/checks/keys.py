@@ -28,8 +28,10 @@ def check_entries(project: Project, *, unused: bool = True) -> list[Diagnostic]:
     for key, where in project.missing_texts.items():
         entry = project.entries[key]
         problems.append(diag.make(
-            "SRC001", f"entry {key!r} has no source text (looked for {where})",
-            entry.span, key=key))
+            "SRC001", f"entry {key!r} has no source text ({where})",
+            entry.span, key=key,
+            hint=f"Add {project.config.sources}/{key}.txt (or .md), or name the text in "
+            "the entry's file field."))
     if unused:
         used = {ev.source for f in project.findings for ev in f.evidence}
         used.update(c.key for d in project.documents for c in d.citations)
