@@ -5,6 +5,7 @@ This module is the only reader of the user's input files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -515,10 +516,9 @@ def load_sources(
         if data is None:
             continue
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            try:  # UTF-16 with a byte-order mark, as some Windows tools save text
+            # UTF-16 with a byte-order mark, as some Windows tools save text.
+            with contextlib.suppress(UnicodeDecodeError):
                 data = data.decode("utf-16").encode("utf-8")
-            except UnicodeDecodeError:
-                pass
         if not data.strip():
             missing[key] = f"{rel} is empty"
             continue
