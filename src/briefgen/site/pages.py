@@ -359,8 +359,9 @@ def short_cite(entry: Entry | None, key: str) -> str:
 
 
 def _slug(text: str) -> str:
-    """A file and URL name for ``text``: cite keys keep their letters, digits and ``._:-``."""
-    value = re.sub(r"[^A-Za-z0-9._:-]+", "-", text).strip(".-:")
+    """A file and URL name for ``text``: cite keys keep their letters (any script),
+    digits and ``._:+~-``; what a path or URL cannot hold (``/ ? # %`` ...) becomes ``-``."""
+    value = re.sub(r"[^\w.:+~-]+", "-", text).strip(".-:")
     return value or "x"
 
 
