@@ -345,6 +345,19 @@ def test_unresolved_citation_fails_with_its_line(tmp_path: Path) -> None:
     assert (tmp_path / "build" / "briefs" / "broken.pdf").is_file()
 
 
+def test_markdown_alone_resolves_citations_too(tmp_path: Path) -> None:
+    brief = ("---\ntitle: Broken\n---\nFine [@weitz2014].\n\n"
+             "Missing {{ '[@fromjinja]' }} and [@nosuchkey2020].\n")
+    _write_project(tmp_path, {"broken.md": brief})
+    project = _project(tmp_path)
+    result = build_briefs(project, _report(project), formats=["md"])
+    [outcome] = result.briefs
+    assert outcome.status == "failed"
+    assert [d.key for d in outcome.diagnostics if d.code == "CIT001"] == [
+        "fromjinja", "nosuchkey2020"]
+    assert not (tmp_path / "build" / "briefs" / "broken.md").exists()
+
+
 def test_jinja_error_is_a_diagnostic_and_other_briefs_still_build(tmp_path: Path) -> None:
     _write_project(
         tmp_path,

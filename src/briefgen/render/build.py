@@ -592,6 +592,8 @@ def _build_one(document: Document, context: _BuildContext, cache: BuildCache) ->
     if not stale:
         return done("skipped")
 
+    from briefgen.render.pandoc import unresolved_citations
+
     produced: dict[str, bytes] = {}
     warnings_by_format: dict[str, Sequence[str]] = {}
     unresolved_checked = False
@@ -607,12 +609,17 @@ def _build_one(document: Document, context: _BuildContext, cache: BuildCache) ->
         if not unresolved_checked:
             # Every format resolves the same citations: the first one tells.
             unresolved_checked = True
-            diagnostics.extend(_citation_diagnostics(warnings, document, rendered, context))
+            diagnostics.extend(_citation_diagnostics(
+                unresolved_citations(warnings), document, rendered, context))
             if _has_errors(diagnostics):
                 diagnostics.extend(_warning_diagnostics(warnings_by_format, document))
                 return failed(used_ids)
         produced[fmt] = data
     diagnostics.extend(_warning_diagnostics(warnings_by_format, document))
+    if not unresolved_checked and "md" in stale:
+        # Markdown alone runs no Pandoc: resolve its citations here, the same way.
+        keys = _unresolved_in_markdown(rendered.markdown, document, context)
+        diagnostics.extend(_citation_diagnostics(keys, document, rendered, context))
     if "md" in stale:
         produced["md"] = _standalone_markdown(rendered.markdown, context, csl_path, meta).encode(
             "utf-8"
@@ -757,15 +764,25 @@ def _findings_fingerprint(
 _CITE_RE_TEMPLATE = r"@\{?{key}\b"
 
 
-def _citation_diagnostics(
-    warnings: Sequence[str], document: Document, rendered: RenderedBrief, context: _BuildContext
-) -> list[Diagnostic]:
-    from briefgen.render.pandoc import unresolved_citations
+def _unresolved_in_markdown(markdown: str, document: Document, context: _BuildContext) -> list[str]:
+    """Cite keys of the rendered Markdown missing from the bibliography (no Pandoc run)."""
+    from briefgen.citations import extract_citations
 
+    keys: list[str] = []
+    for citation in extract_citations(markdown, document.path):
+        key = citation.key
+        if key != "*" and key not in context.project.entries and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _citation_diagnostics(
+    keys: Sequence[str], document: Document, rendered: RenderedBrief, context: _BuildContext
+) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     severity: Severity = "warning" if context.force else "error"
     by_id = {f.id: f for f in context.project.findings}
-    for key in unresolved_citations(warnings):
+    for key in keys:
         span = _citation_span(key, document, rendered, by_id)
         out.append(
             Diagnostic(
