@@ -349,8 +349,11 @@ def test_markdown_alone_resolves_citations_too(tmp_path: Path) -> None:
     brief = ("---\ntitle: Broken\n---\nFine [@weitz2014].\n\n"
              "Missing {{ '[@fromjinja]' }} and [@nosuchkey2020].\n")
     _write_project(tmp_path, {"broken.md": brief})
-    project = _project(tmp_path)
-    result = build_briefs(project, _report(project), formats=["md"])
+    from briefgen.api import check_project, load_project
+
+    project = load_project(tmp_path)
+    assert "weitz2014" in project.entries
+    result = build_briefs(project, check_project(project), formats=["md"])
     [outcome] = result.briefs
     assert outcome.status == "failed"
     assert [d.key for d in outcome.diagnostics if d.code == "CIT001"] == [
