@@ -183,11 +183,22 @@ out['findings (YAML)'] = time.perf_counter() - t
 project = api.load_project(root)
 t = time.perf_counter()
 done = Q.match_by_source(project)
-out['normalise + match by source (pool)'] = time.perf_counter() - t
+out['normalise + match by source, nearest passage in it (pool)'] = time.perf_counter() - t
 Q.match_by_source = lambda project, jobs=None: done
+stages = {'find_elsewhere_all': 'not in their source: found elsewhere (pool)',
+          'nearest_all': 'not found: nearest passages across the corpus (pool)'}
+for name, label in stages.items():
+    def timed(*args, _run=getattr(Q, name), _label=label, **kwargs):
+        start = time.perf_counter()
+        try:
+            return _run(*args, **kwargs)
+        finally:
+            out[_label] = time.perf_counter() - start
+    setattr(Q, name, timed)
 t = time.perf_counter()
 api.check_project(project)
-out['not found: corpus index, nearest passages'] = time.perf_counter() - t
+rest = time.perf_counter() - t - sum(out[label] for label in stages.values())
+out['the rest: word index, statuses, other checks'] = rest
 print(json.dumps(out), file=sys.stderr)
 """
 

@@ -147,13 +147,20 @@ _SKIP = "(?:[^@%]++|%[^\n]*+(?:\n|\\Z)|" + _SPECIAL + ")*+"
 
 
 @functools.cache
-def _skip_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """The large patterns, compiled on first use so that importing briefgen stays fast.
+def _skip_entry_pattern() -> re.Pattern[str]:
+    """Skip what lies between entries, then match one whole, well-formed entry if one
+    follows (groups 1 and 2, its type and key; None when none follows).
 
-    Returns: skip what lies between entries; skip it and match one whole, well-formed
-    entry (the fast path); skip it but stop at @string, which the full reader must read.
+    The skipping part is possessive, so the match ends where the skipping ends when no
+    entry follows. Compiled on first use, so that importing briefgen stays fast.
     """
-    skip_no_string = (
+    return re.compile(_SKIP + "(?:" + _ENTRY + ")?+")
+
+
+@functools.cache
+def _skip_no_string_pattern() -> re.Pattern[str]:
+    """Skip what lies between entries but stop at @string, which the full reader reads."""
+    return re.compile(
         "(?:[^@%]++|%[^\n]*+(?:\n|\\Z)|@(?:"
         + _ci("comment")
         + _SP
@@ -164,7 +171,6 @@ def _skip_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
         + _BR
         + "))*+"
     )
-    return re.compile(_SKIP), re.compile(_SKIP + _ENTRY), re.compile(skip_no_string)
 
 
 _SPECIAL_HEAD_RE = re.compile(
@@ -464,14 +470,16 @@ class _Reader:
         n = len(text)
         blocks: list[_Block] = []
         strings: dict[str, str] = {}
-        skip_re, skip_entry_re, skip_no_string_re = _skip_patterns()
-        skip = skip_no_string_re if fields else skip_re
+        skip_entry_re = None if fields else _skip_entry_pattern()
+        skip_re = _skip_no_string_pattern() if fields else None
         pos = 0
         line = 1
         counted = 0  # offset up to which newlines are counted into `line`
         while True:
-            if not fields:
-                while (e := skip_entry_re.match(text, pos)) is not None:
+            if skip_entry_re is not None:
+                # Well-formed entries, each after what lies before it; then the skipping
+                # up to what is not one.
+                while (e := skip_entry_re.match(text, pos)) is not None and e.start(1) >= 0:
                     start = e.start(1) - 1
                     line += text.count("\n", counted, start)
                     counted = start
@@ -479,8 +487,11 @@ class _Reader:
                         _Block("entry", start, line, e.group(1).lower(), e.group(2), end=e.end())
                     )
                     pos = e.end()
-            m = skip.match(text, pos)
-            pos = m.end() if m else pos
+                pos = e.end() if e else pos
+            else:
+                assert skip_re is not None
+                m = skip_re.match(text, pos)
+                pos = m.end() if m else pos
             if pos >= n:
                 break
             if _SPECIAL_HEAD_RE.match(text, pos) is not None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from briefgen import diagnostics as diag
 from briefgen.model import (
@@ -19,8 +20,11 @@ from briefgen.model import (
 from briefgen.sources import parse_page_claim
 
 if TYPE_CHECKING:
-    from briefgen.quotes.matcher import QuoteMatch
+    from briefgen.quotes.matcher import Candidate, CorpusIndex, QuoteMatch
     from briefgen.quotes.normalise import NormalisedText
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def _pages(source: Source, start: int, end: int) -> tuple[str, ...]:
@@ -63,9 +67,27 @@ def check_quotes(
     in their source are then looked for across the corpus through its word index.
     The result does not depend on how the work was split.
     """
+    import gc
+
+    # Little of what is made here is cyclic garbage, and collecting would walk every
+    # object of the project again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_quotes(project, progress, jobs)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_quotes(
+    project: Project,
+    progress: Callable[[int], None] | None,
+    jobs: int | None,
+) -> tuple[list[FindingResult], list[Diagnostic]]:
     from briefgen.quotes.matcher import CorpusIndex
 
-    matches, normalised, extras = match_by_source(project, jobs)
+    matches, normalised, extras, nearest = match_by_source(project, jobs)
     corpus = CorpusIndex({k: s.text for k, s in project.sources.items()}, normalised)
     for key, (words, pairs) in extras.items():
         index = corpus.get(key)
@@ -73,13 +95,25 @@ def check_quotes(
             index.preset_vocabulary(words)
             index.preset_pairs(pairs)
     # The quotes not in their source are looked for elsewhere: index their words at once.
-    corpus.prepare(quote for (_key, quote), match in matches.items() if match is None)
+    missing = [key_quote for key_quote, match in matches.items() if match is None]
+    corpus.prepare(quote for _key, quote in missing)
+    corpus.prepare_pairs(quote for _key, quote in missing)
+    elsewhere = find_elsewhere_all(corpus, missing, jobs)
+    # Not anywhere, and no close passage in its source: the nearest across the corpus.
+    far = [
+        (key, quote) for key, quote in missing
+        if not elsewhere[key, quote]
+        and ((own := nearest[key, quote]) is None or own.similarity < 0.9)
+    ]
+    across = nearest_all(corpus, far, nearest, jobs)
     results: list[FindingResult] = []
     problems: list[Diagnostic] = []
     for finding in project.findings:
         ev_results = []
         for ev in finding.evidence:
-            result, diagnostic = check_evidence(project, corpus, finding, ev, matches)
+            result, diagnostic = check_evidence(
+                project, corpus, finding, ev, matches, elsewhere=elsewhere, nearest=nearest,
+                across_corpus=across)
             ev_results.append(result)
             if diagnostic is not None:
                 problems.append(diagnostic)
@@ -90,9 +124,14 @@ def check_quotes(
 
 
 _Work = tuple[str, str, tuple[str, ...]]  # cite key, source text, quotes citing it
-# Key, normalised text, matches, and (from a worker) its words and sampled word pairs.
+# Key, normalised text, matches, the nearest passage of each quote not found, and
+# (from a worker) the source's words and sampled word pairs.
 _Done = tuple[
-    str, "NormalisedText", tuple["QuoteMatch | None", ...], "tuple[str, frozenset[int]] | None"
+    str,
+    "NormalisedText",
+    tuple["QuoteMatch | None", ...],
+    tuple["Candidate | None", ...],
+    "tuple[str, frozenset[int]] | None",
 ]
 
 
@@ -102,12 +141,14 @@ def match_by_source(
     dict[tuple[str, str], QuoteMatch | None],
     dict[str, NormalisedText],
     dict[str, tuple[str, frozenset[int]]],
+    dict[tuple[str, str], Candidate | None],
 ]:
     """Normalise every source once and match the quotes that cite it.
 
-    Returns ``(key, quote) -> match or None``, the normalised sources, and (from
-    worker processes only) each source's words, joined by spaces, and sampled word
-    pairs, which the corpus index would otherwise compute when first needed.
+    Returns ``(key, quote) -> match or None``, the normalised sources, (from worker
+    processes only) each source's words, joined by spaces, and sampled word pairs,
+    which the corpus index would otherwise compute when first needed, and for each
+    quote not found, the passage of its source nearest to it.
     """
     quotes: dict[str, dict[str, None]] = {key: {} for key in project.sources}
     for finding in project.findings:
@@ -120,19 +161,24 @@ def match_by_source(
     workers = _usable_cores() if jobs is None else max(1, jobs)
     done: list[_Done]
     if workers > 1 and len(work) > PARALLEL_MIN_SOURCES:
-        done = _match_in_pool(work, workers)
+        done = _in_pool(_match_chunk_words, _match_chunk_plain, work, workers)
     else:
         done = _match_chunk(work, vocabulary=False)
     matches: dict[tuple[str, str], QuoteMatch | None] = {}
     normalised: dict[str, NormalisedText] = {}
     extras: dict[str, tuple[str, frozenset[int]]] = {}
-    for (key, _text, key_quotes), (_key, norm, found, extra) in zip(work, done, strict=True):
+    nearest: dict[tuple[str, str], Candidate | None] = {}
+    for (key, _text, key_quotes), (_key, norm, found, near, extra) in zip(
+        work, done, strict=True
+    ):
         normalised[key] = norm
         if extra is not None:
             extras[key] = extra
-        for quote, match in zip(key_quotes, found, strict=True):
+        for quote, match, candidate in zip(key_quotes, found, near, strict=True):
             matches[key, quote] = match
-    return matches, normalised, extras
+            if match is None:
+                nearest[key, quote] = candidate
+    return matches, normalised, extras, nearest
 
 
 def _usable_cores() -> int:
@@ -142,16 +188,31 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _match_in_pool(work: list[_Work], workers: int) -> list[_Done]:
-    """:func:`_match_chunk` over chunks of sources in worker processes, in order."""
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _in_pool(
+    task: Callable[[list[_T]], list[_R]],
+    fallback: Callable[[list[_T]], list[_R]],
+    work: list[_T],
+    workers: int,
+) -> list[_R]:
+    """``task`` over chunks of ``work`` in forked worker processes, results in order.
+
+    Without ``fork``, ``fallback`` does the work in worker processes started afresh;
+    without processes to be had, here.
+    """
     import concurrent.futures
     import gc
     import multiprocessing
 
     chunks = [work[i : i + _CHUNK_SOURCES] for i in range(0, len(work), _CHUNK_SOURCES)]
-    # Forked workers share this process's string hashes, so their word pairs are usable.
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    task = _match_chunk_words if fork else _match_chunk_plain
+    # Forked workers share this process's string hashes and objects, so they can use
+    # what it has built (word pairs, the corpus index).
+    fork = _can_fork()
     # Objects made so far are left out of the workers' garbage collection, which would
     # otherwise touch, and so copy, every page of this process they inherit.
     gc.freeze()
@@ -159,12 +220,12 @@ def _match_in_pool(work: list[_Work], workers: int) -> list[_Done]:
         with concurrent.futures.ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("fork" if fork else None)
         ) as pool:
-            done: list[_Done] = []
-            for part in pool.map(task, chunks):
+            done: list[_R] = []
+            for part in pool.map(task if fork else fallback, chunks):
                 done.extend(part)
             return done
     except (OSError, concurrent.futures.process.BrokenProcessPool):
-        return _match_chunk(work, vocabulary=False)  # no processes to be had: do it here
+        return fallback(work)  # no processes to be had: do it here
     finally:
         gc.unfreeze()
 
@@ -178,15 +239,142 @@ def _match_chunk_plain(work: list[_Work]) -> list[_Done]:
 
 
 def _match_chunk(work: list[_Work], vocabulary: bool) -> list[_Done]:
-    """Normalise each source of ``work`` and match its quotes against it."""
-    from briefgen.quotes.matcher import SourceIndex, match_quote
+    """Normalise each source of ``work``, match its quotes against it, and find the
+    nearest passage of each quote not found."""
+    from briefgen.quotes.matcher import SourceIndex, match_quote, nearest_passage
 
     done: list[_Done] = []
     for key, text, key_quotes in work:
         index = SourceIndex(text)
         found = tuple(match_quote(quote, index) for quote in key_quotes)
+        near = tuple(
+            nearest_passage(quote, index) if match is None else None
+            for quote, match in zip(key_quotes, found, strict=True)
+        )
         extra = (" ".join(index.vocabulary), index.pairs) if vocabulary else None
-        done.append((key, index.norm, found, extra))
+        done.append((key, index.norm, found, near, extra))
+    return done
+
+
+_Search = tuple[str, tuple[str, ...]]  # a source, the quotes to look for in it
+_CORPUS: list[CorpusIndex] = []  # the corpus searched by forked workers
+# One search at a time may use _CORPUS: checks running in threads wait for each other here.
+_CORPUS_LOCK = threading.Lock()
+
+
+def find_elsewhere_all(
+    corpus: CorpusIndex, missing: list[tuple[str, str]], jobs: int | None = None
+) -> dict[tuple[str, str], list[tuple[str, QuoteMatch]]]:
+    """:meth:`CorpusIndex.find_elsewhere` for every ``(key, quote)`` of ``missing``.
+
+    The searches are grouped by the source searched, so that each source's skeleton
+    is built once; with many sources they are shared by worker processes, forked so
+    that they inherit the corpus index.
+    """
+    wanted: dict[tuple[str, str], list[str]] = {}
+    searches: dict[str, dict[str, None]] = {}
+    for key, quote in missing:
+        wanted[key, quote] = others = corpus.candidates(quote, key)
+        for other in others:
+            searches.setdefault(other, {})[quote] = None
+    work: list[_Search] = [(other, tuple(quotes)) for other, quotes in searches.items()]
+    workers = _usable_cores() if jobs is None else max(1, jobs)
+    with _CORPUS_LOCK:
+        _CORPUS[:] = [corpus]
+        try:
+            if workers > 1 and len(work) > PARALLEL_MIN_SOURCES and _can_fork():
+                found = _in_pool(_search_chunk_forked, _search_chunk, work, workers)
+            else:
+                found = _search_chunk(work)
+        finally:
+            _CORPUS.clear()
+    matches = {
+        (other, quote): match
+        for (other, quotes), results in zip(work, found, strict=True)
+        for quote, match in zip(quotes, results, strict=True)
+    }
+    out: dict[tuple[str, str], list[tuple[str, QuoteMatch]]] = {}
+    for (key, quote), others in wanted.items():
+        out[key, quote] = [
+            (other, match) for other in others
+            if (match := matches[other, quote]) is not None
+        ]
+    return out
+
+
+def nearest_all(
+    corpus: CorpusIndex,
+    quotes: list[tuple[str, str]],
+    known: Mapping[tuple[str, str], Candidate | None],
+    jobs: int | None = None,
+) -> dict[tuple[str, str], tuple[str, Candidate] | None]:
+    """:meth:`CorpusIndex.nearest` for every ``(key, quote)`` of ``quotes``.
+
+    ``known`` holds the nearest passages already found in the cited sources. The
+    passages are looked for source by source, in worker processes with many sources.
+    """
+    shortlists: dict[tuple[str, str], list[str]] = {}
+    searches: dict[str, dict[str, None]] = {}
+    for key, quote in quotes:
+        shortlists[key, quote] = others = corpus.nearest_sources(quote)
+        for other in others:
+            if other != key or (key, quote) not in known:
+                searches.setdefault(other, {})[quote] = None
+    work: list[_Search] = [(other, tuple(qs)) for other, qs in searches.items()]
+    workers = _usable_cores() if jobs is None else max(1, jobs)
+    with _CORPUS_LOCK:
+        _CORPUS[:] = [corpus]
+        try:
+            if workers > 1 and len(work) > PARALLEL_MIN_SOURCES and _can_fork():
+                found = _in_pool(_near_chunk, _near_chunk, work, workers)
+            else:
+                found = _near_chunk(work)
+        finally:
+            _CORPUS.clear()
+    passages = {
+        (other, quote): candidate
+        for (other, qs), results in zip(work, found, strict=True)
+        for quote, candidate in zip(qs, results, strict=True)
+    }
+    out: dict[tuple[str, str], tuple[str, Candidate] | None] = {}
+    for (key, quote), others in shortlists.items():
+        best: tuple[str, Candidate] | None = None
+        for other in others:  # as CorpusIndex.nearest chooses
+            candidate = passages.get((other, quote), known.get((key, quote)))
+            if candidate is not None and (
+                best is None or candidate.similarity > best[1].similarity
+            ):
+                best = (other, candidate)
+        out[key, quote] = best
+    return out
+
+
+def _near_chunk(work: list[_Search]) -> list[tuple[Candidate | None, ...]]:
+    from briefgen.quotes.matcher import nearest_passage
+
+    corpus = _CORPUS[0]
+    done = []
+    for other, quotes in work:
+        index = corpus.get(other)
+        assert index is not None
+        done.append(tuple(nearest_passage(quote, index) for quote in quotes))
+    return done
+
+
+def _search_chunk(work: list[_Search]) -> list[tuple[QuoteMatch | None, ...]]:
+    corpus = _CORPUS[0]
+    return [tuple(corpus.match_in(quote, other) for quote in quotes) for other, quotes in work]
+
+
+def _search_chunk_forked(work: list[_Search]) -> list[tuple[QuoteMatch | None, ...]]:
+    """:func:`_search_chunk` in a worker, dropping each skeleton once used."""
+    corpus = _CORPUS[0]
+    done = []
+    for other, quotes in work:
+        done.append(tuple(corpus.match_in(quote, other) for quote in quotes))
+        index = corpus.get(other)
+        if index is not None:
+            index.drop_skeleton()
     return done
 
 
@@ -196,8 +384,17 @@ def check_evidence(
     finding: Finding,
     ev: Evidence,
     matches: Mapping[tuple[str, str], QuoteMatch | None] | None = None,
+    *,
+    elsewhere: Mapping[tuple[str, str], list[tuple[str, QuoteMatch]]] | None = None,
+    nearest: Mapping[tuple[str, str], Candidate | None] | None = None,
+    across_corpus: Mapping[tuple[str, str], tuple[str, Candidate] | None] | None = None,
 ) -> tuple[EvidenceResult, Diagnostic | None]:
-    """The status of one piece of evidence; ``matches`` holds matches already made."""
+    """The status of one piece of evidence.
+
+    ``matches``, ``elsewhere``, ``nearest`` and ``across_corpus`` hold, by ``(key,
+    quote)``, what was already found: matches in the cited source, matches in other
+    sources, the nearest passage in the cited source and across the corpus.
+    """
     from briefgen.quotes.matcher import CorpusIndex, match_quote, nearest_passage
 
     assert isinstance(corpus, CorpusIndex)
@@ -247,13 +444,17 @@ def check_evidence(
         return EvidenceResult(ev, "verified", pages, 1.0, (), match.start, match.end), None
 
     # Not in the cited source: is it in another one?
-    elsewhere = corpus.find_elsewhere(ev.quote, exclude=key)
-    if elsewhere:
+    if elsewhere is not None and (key, ev.quote) in elsewhere:
+        found_elsewhere = elsewhere[key, ev.quote]
+    else:
+        found_elsewhere = corpus.find_elsewhere(ev.quote, exclude=key)
+    if found_elsewhere:
         found_in = tuple(
-            (other, _pages(project.sources[other], m.start, m.end)) for other, m in elsewhere)
+            (other, _pages(project.sources[other], m.start, m.end))
+            for other, m in found_elsewhere)
         names = ", ".join(
             f"{other}" + (f" ({_fmt_pages(p)})" if p else "") for other, p in found_in)
-        first_key, first_match = elsewhere[0]
+        first_key, first_match = found_elsewhere[0]
         src = project.sources[first_key]
         return (
             EvidenceResult(ev, "wrong-source", (), first_match.similarity, found_in),
@@ -266,10 +467,16 @@ def check_evidence(
 
     # Nowhere: show the nearest passage, in the cited source and across the corpus.
     notes: list[str] = []
-    best = nearest_passage(ev.quote, index)
+    if nearest is not None and (key, ev.quote) in nearest:
+        best = nearest[key, ev.quote]
+    else:
+        best = nearest_passage(ev.quote, index)
     passage_source = key
     if best is None or best.similarity < 0.9:
-        across = corpus.nearest(ev.quote)
+        if across_corpus is not None and (key, ev.quote) in across_corpus:
+            across = across_corpus[key, ev.quote]
+        else:
+            across = corpus.nearest(ev.quote, {key: best})
         if across is not None and (best is None or across[1].similarity > best.similarity + 0.05):
             passage_source, best = across
     similarity = best.similarity if best else 0.0

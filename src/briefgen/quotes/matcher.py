@@ -31,10 +31,12 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, count, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import add, contains, rshift, xor
 from typing import Literal
 from zlib import crc32
@@ -342,10 +344,35 @@ def _pairs(words: list[str]) -> frozenset[int]:
     alike, so a source that holds a quote holds every sampled pair of the quote's. CRC-32
     rather than ``hash``, so the sample is the same in every process and every run.
     """
-    hashes = list(map(crc32, map(str.encode, words)))
-    return frozenset(
-        [pair for pair in map(xor, hashes, map(rshift, hashes[1:], repeat(1))) if not pair & 3]
-    )
+    if not _PACKED:
+        plain = list(map(crc32, map(str.encode, words)))
+        return frozenset(
+            [pair for pair in map(xor, plain, map(rshift, plain[1:], repeat(1))) if not pair & 3]
+        )
+    # The same, on all pairs at once: the hashes are packed into one integer, 32 bits
+    # each, and each one's successor, shifted right by one bit, is XORed in.
+    hashes = array("I", map(crc32, map(str.encode, words)))
+    n = len(hashes) - 1
+    if n <= 0:
+        return frozenset()
+    if _BIG_ENDIAN:
+        hashes.byteswap()
+    packed = hashes.tobytes()
+    first = int.from_bytes(packed[:-4], "little")
+    second = int.from_bytes(packed[4:], "little")
+    lanes = int.from_bytes(b"\xff\xff\xff\x7f" * n, "little")  # no bit crosses a hash
+    pairs = (first ^ ((second >> 1) & lanes)).to_bytes(4 * n, "little")
+    values = array("I")
+    values.frombytes(pairs)
+    if _BIG_ENDIAN:
+        values.byteswap()
+    # A pair is sampled when the lowest two bits of its first (lowest) byte are 0.
+    return frozenset(compress(values, pairs[0::4].translate(_SAMPLED)))
+
+
+_PACKED = array("I").itemsize == 4  # else the pairs are computed one by one
+_BIG_ENDIAN = sys.byteorder != "little"
+_SAMPLED = bytes(0 if byte & 3 else 1 for byte in range(256))
 
 
 def _original_span(text: str, norm: NormalisedText, start: int, end: int) -> tuple[int, int]:
@@ -428,6 +455,12 @@ class _Skeleton:
 
     def unit_at(self, norm_pos: int, paired: bool) -> int:
         """The first unit at or after normalised position ``norm_pos``."""
+        # The ends of the text need no table (a search of the whole text may find no
+        # candidate, and then never needs one).
+        if norm_pos == 0:
+            return 0
+        if norm_pos == len(self._text):
+            return len(self.key) if paired else len(self.compact)
         if self._spaces is None:
             self._tables()
         assert self._spaces is not None
