@@ -614,10 +614,34 @@ def _duplicate_diagnostic(
 # ---------------------------------------------------------------------------
 
 
-def parse_bibliography(text: str, path: str) -> BibliographyResult:
-    """Read a BibTeX/BibLaTeX (or, for ``*.json``, CSL-JSON) text into entries and diagnostics."""
-    if path.lower().endswith(".json"):
+BIBTEX_SUFFIXES = (".bib", ".bibtex", ".biblatex")
+CSL_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _other_format(text: str, path: str) -> BibliographyResult | None:
+    """CSL-JSON or CSL-YAML by suffix, a diagnostic for formats briefgen cannot read."""
+    lower = path.lower()
+    if lower.endswith(".json"):
         return _parse_csl_json(text, path)
+    if lower.endswith(CSL_YAML_SUFFIXES):
+        return _parse_csl_yaml(text, path)
+    if not lower.endswith(BIBTEX_SUFFIXES):
+        suffix = PurePosixPath(lower).suffix or "(none)"
+        return BibliographyResult((), (Diagnostic(
+            "BIB011", "error",
+            f"cannot read a bibliography with the suffix {suffix}: briefgen reads BibTeX "
+            "and BibLaTeX (.bib), CSL-JSON (.json) and CSL-YAML (.yaml)",
+            Span(path, None, None),
+            hint="Convert it, e.g. pandoc refs.ris -t csljson -o refs.json",
+        ),), 0)
+    return None
+
+
+def parse_bibliography(text: str, path: str) -> BibliographyResult:
+    """Read a BibTeX/BibLaTeX, CSL-JSON (``*.json``) or CSL-YAML (``*.yaml``) text."""
+    other = _other_format(text, path)
+    if other is not None:
+        return other
     reader = _Reader(text, path)
     blocks, _ = reader.read(fields=True)
     parsed = _parse_values(text)
@@ -790,8 +814,8 @@ def scan_keys(text: str, path: str) -> tuple[dict[str, int], list[Diagnostic], i
     Agrees with Pandoc on which keys exist and on the count; duplicate keys and
     blocks Pandoc cannot read are diagnosed. ``*.json`` is read as CSL-JSON.
     """
-    if path.lower().endswith(".json"):
-        result = _parse_csl_json(text, path)
+    result = _other_format(text, path)
+    if result is not None:
         csl_keys = {e.key: e.span.line or 1 for e in result.entries}
         return csl_keys, list(result.diagnostics), result.count
     reader = _Reader(text, path)
@@ -994,6 +1018,65 @@ def _parse_csl_json(text: str, path: str) -> BibliographyResult:
         entries.append(
             Entry(key, str(item.get("type", "")), _csl_fields(item), Span(path, line, 1), csl=item)
         )
+    return BibliographyResult(tuple(entries), tuple(diagnostics), count)
+
+
+def _parse_csl_yaml(text: str, path: str) -> BibliographyResult:
+    """CSL-YAML: a list of CSL items, or a mapping whose ``references`` is one."""
+    import yaml
+
+    from briefgen.findings import to_plain
+
+    def invalid(message: str, line: int | None, column: int | None = None) -> Diagnostic:
+        return Diagnostic("BIB009", "error", message, Span(path, line, column),
+                          hint="a CSL-YAML bibliography is a list of items (or "
+                          "'references:' holding one), each with an id")
+
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        return BibliographyResult((), (invalid(
+            f"invalid YAML: {getattr(err, 'problem', None) or err}",
+            mark.line + 1 if mark else 1, mark.column + 1 if mark else 1),), 0)
+    if isinstance(root, yaml.MappingNode):
+        refs = [v for k, v in root.value if isinstance(k, yaml.ScalarNode)
+                and k.value == "references"]
+        root = refs[0] if refs else None
+    if not isinstance(root, yaml.SequenceNode):
+        return BibliographyResult((), (invalid(
+            "a CSL-YAML bibliography must be a list of items", 1, 1),), 0)
+    diagnostics: list[Diagnostic] = []
+    entries: list[Entry] = []
+    first_line: dict[str, int] = {}
+    budget = [200_000]
+    count = 0
+    for number, node in enumerate(root.value, 1):
+        line = node.start_mark.line + 1
+        try:
+            item = to_plain(node, budget)
+        except Exception:
+            diagnostics.append(invalid(f"item {number} is too large or nested too deeply", line))
+            break
+        if not isinstance(item, dict):
+            diagnostics.append(invalid(f"item {number} is not a mapping", line))
+            continue
+        count += 1
+        item_id = item.get("id")
+        if item_id is None or not str(item_id).strip():
+            diagnostics.append(invalid(f"item {number} has no id", line))
+            continue
+        key = str(item_id)
+        id_nodes = [k for k, _ in node.value if getattr(k, "value", None) == "id"]
+        if id_nodes:
+            line = id_nodes[0].start_mark.line + 1
+        if key in first_line:
+            diagnostics.append(_duplicate_diagnostic(path, key, line, None, first_line[key]))
+            continue
+        first_line[key] = line
+        item = json.loads(json.dumps(item, default=str))  # dates and the like as text
+        entries.append(Entry(key, str(item.get("type", "")), _csl_fields(item),
+                             Span(path, line, 1), csl=item))
     return BibliographyResult(tuple(entries), tuple(diagnostics), count)
 
 

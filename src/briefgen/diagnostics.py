@@ -77,6 +77,9 @@ _CATALOGUE: tuple[CodeInfo, ...] = (
              "A CSL-JSON bibliography is a JSON list of items, each with an \"id\"."),
     CodeInfo("BIB010", "warning", "field given twice in one entry",
              "Keep one of the values; the last one is used."),
+    CodeInfo("BIB011", "error", "bibliography format briefgen cannot read",
+             "Use BibTeX (.bib), CSL-JSON (.json) or CSL-YAML (.yaml); convert others "
+             "with pandoc."),
     CodeInfo("SRC001", "warning", "entry has no source text",
              "Add sources/KEY.txt (or .md), or name the text in the entry's file field."),
     CodeInfo("SRC002", "error", "source text has bytes that are not UTF-8",

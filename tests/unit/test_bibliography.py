@@ -819,3 +819,25 @@ def _blocks(draw) -> str:
 @given(st.lists(_blocks(), min_size=1, max_size=6), st.sampled_from(["\n", "\n\n", " ", ""]))
 def test_scan_keys_agrees_with_pandoc_on_generated_bibliographies(blocks, joiner):
     assert_agrees_with_pandoc(joiner.join(blocks) + "\n")
+
+
+def test_csl_yaml_list_and_references_mapping() -> None:
+    from briefgen.bibliography import parse_bibliography, scan_keys
+
+    listed = "- id: y1\n  type: book\n  title: A book\n  issued: {date-parts: [[2020]]}\n"
+    result = parse_bibliography(listed, "refs.yaml")
+    assert [(e.key, e.span.line, e.title, e.year) for e in result.entries] == [
+        ("y1", 1, "A book", "2020")]
+    assert result.diagnostics == () and result.count == 1
+    wrapped = "references:\n- type: book\n  id: y2\n- id: y2\n"
+    keys, problems, count = scan_keys(wrapped, "refs.yml")
+    assert keys == {"y2": 3} and count == 2
+    assert [(p.code, p.span.line) for p in problems] == [("BIB002", 4)]
+
+
+def test_unreadable_bibliography_format_is_reported() -> None:
+    from briefgen.bibliography import parse_bibliography
+
+    result = parse_bibliography("TY  - BOOK\n", "refs.ris")
+    assert result.entries == () and result.count == 0
+    assert [d.code for d in result.diagnostics] == ["BIB011"]
