@@ -1114,8 +1114,10 @@ def _findings_index(corpus: _Corpus) -> SitePage:
             for e in item.finding.evidence
         )
         link = _attr(corpus.url(src, page, anchor))
+        # A finding with no source page and no theme is read here: the row is its anchor.
+        row_id = f' id="{item.anchor}"' if page == f"{FINDINGS}/index.md" else ""
         rows.append(
-            f'<tr><td><a href="{link}">{md_escape(item.finding.id)}</a></td>'
+            f'<tr{row_id}><td><a href="{link}">{md_escape(item.finding.id)}</a></td>'
             f"<td>{md_escape(item.finding.claim)}</td><td>{evidence}</td>"
             f"<td>{md_escape(item.date_label)}</td>"
             f"<td>{_tags_html(corpus, src, item.finding.tags)}</td>"
