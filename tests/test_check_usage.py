@@ -35,3 +35,16 @@ def test_github_annotation_on_invalid_config(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", "--format", "github", str(tmp_path)])
     assert result.exit_code == 2
     assert result.stdout.startswith("::error file=briefgen.toml,line=")
+
+
+def test_references_in_front_matter_resolve(tmp_path: Path) -> None:
+    doc = tmp_path / "paper.md"
+    doc.write_text("---\ntitle: x\nreferences:\n- id: inyaml\n  type: book\n  title: T\n---\n\n"
+                   "See @inyaml and @other.\n", encoding="utf-8")
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@book{a, author={A}, title={T}, year={2000}}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--format", "json", "--bib", str(bib), str(doc)])
+    report = json.loads(result.stdout)
+    assert {c["key"]: c["resolved"] for c in report["citations"]} == {
+        "inyaml": True, "other": False}
+    assert result.exit_code == 1
