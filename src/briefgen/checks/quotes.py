@@ -262,6 +262,27 @@ _CORPUS: list[CorpusIndex] = []  # the corpus searched by forked workers
 _CORPUS_LOCK = threading.Lock()
 
 
+def _over_corpus(
+    corpus: CorpusIndex,
+    forked: Callable[[list[_Search]], list[_R]],
+    here: Callable[[list[_Search]], list[_R]],
+    work: list[_Search],
+    workers: int,
+) -> list[_R]:
+    """Run a search task over ``work`` with ``corpus`` as the searched corpus.
+
+    Forked worker processes share the work when the corpus is large; else it runs here.
+    """
+    with _CORPUS_LOCK:
+        _CORPUS[:] = [corpus]
+        try:
+            if workers > 1 and len(work) > PARALLEL_MIN_SOURCES and _can_fork():
+                return _in_pool(forked, here, work, workers)
+            return here(work)
+        finally:
+            _CORPUS.clear()
+
+
 def find_elsewhere_all(
     corpus: CorpusIndex, missing: list[tuple[str, str]], jobs: int | None = None
 ) -> dict[tuple[str, str], list[tuple[str, QuoteMatch]]]:
@@ -279,15 +300,7 @@ def find_elsewhere_all(
             searches.setdefault(other, {})[quote] = None
     work: list[_Search] = [(other, tuple(quotes)) for other, quotes in searches.items()]
     workers = _usable_cores() if jobs is None else max(1, jobs)
-    with _CORPUS_LOCK:
-        _CORPUS[:] = [corpus]
-        try:
-            if workers > 1 and len(work) > PARALLEL_MIN_SOURCES and _can_fork():
-                found = _in_pool(_search_chunk_forked, _search_chunk, work, workers)
-            else:
-                found = _search_chunk(work)
-        finally:
-            _CORPUS.clear()
+    found = _over_corpus(corpus, _search_chunk_forked, _search_chunk, work, workers)
     matches = {
         (other, quote): match
         for (other, quotes), results in zip(work, found, strict=True)
@@ -322,15 +335,7 @@ def nearest_all(
                 searches.setdefault(other, {})[quote] = None
     work: list[_Search] = [(other, tuple(qs)) for other, qs in searches.items()]
     workers = _usable_cores() if jobs is None else max(1, jobs)
-    with _CORPUS_LOCK:
-        _CORPUS[:] = [corpus]
-        try:
-            if workers > 1 and len(work) > PARALLEL_MIN_SOURCES and _can_fork():
-                found = _in_pool(_near_chunk, _near_chunk, work, workers)
-            else:
-                found = _near_chunk(work)
-        finally:
-            _CORPUS.clear()
+    found = _over_corpus(corpus, _near_chunk, _near_chunk, work, workers)
     passages = {
         (other, quote): candidate
         for (other, qs), results in zip(work, found, strict=True)
