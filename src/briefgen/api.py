@@ -74,31 +74,21 @@ def check_documents(
 
     No project is needed: paths are taken as given (relative to ``cwd``).
     """
-    from briefgen.bibliography import decode_bibliography, scan_keys
+    from briefgen.bibliography import scan_keys
     from briefgen.checks.keys import check_citations
-    from briefgen.project import MAX_INPUT_BYTES, load_documents, read_input
+    from briefgen.project import load_documents, read_bibliography_text
 
     root = Path(cwd)
     problems: list[Diagnostic] = []
     entries: dict[str, Entry] = {}
     count = 0
     for bib in bibliographies:
-        data, read_problems = read_input(root, bib, MAX_INPUT_BYTES, "BIB007")
+        text, _, read_problems = read_bibliography_text(root, bib)
         problems.extend(read_problems)
-        if data is None:
+        if text is None:
             continue
-        text, decode_problems = decode_bibliography(data, bib)
-        problems.extend(decode_problems)
-        if bib.lower().endswith(".json"):
-            from briefgen.bibliography import parse_bibliography
-
-            result = parse_bibliography(text, bib)
-            keys = {e.key: e.span.line or 1 for e in result.entries}
-            problems.extend(result.diagnostics)
-            n = result.count
-        else:
-            keys, scan_problems, n = scan_keys(text, bib)
-            problems.extend(scan_problems)
+        keys, scan_problems, n = scan_keys(text, bib)
+        problems.extend(scan_problems)
         count += n
         for key, line in keys.items():
             if key in entries:

@@ -343,6 +343,19 @@ def read_input(
 # --- loading ---------------------------------------------------------------
 
 
+def read_bibliography_text(
+    root: Path, rel: str
+) -> tuple[str | None, bytes, list[Diagnostic]]:
+    """A bibliography file's text (None if unreadable), its bytes, and its problems."""
+    from briefgen.bibliography import decode_bibliography
+
+    data, problems = read_input(root, rel, MAX_INPUT_BYTES, "BIB007")
+    if data is None:
+        return None, b"", problems
+    text, decode_problems = decode_bibliography(data, rel)
+    return text, data, problems + decode_problems
+
+
 def load_bibliographies(
     root: Path, files: Iterable[str], cache_dir: Path | None = None
 ) -> tuple[dict[str, Entry], list[Diagnostic], int]:
@@ -351,18 +364,16 @@ def load_bibliographies(
     With ``cache_dir``, the parsed form of a large file is kept there, keyed by a hash
     of its content and briefgen's version, and read back instead of parsing it again.
     """
-    from briefgen.bibliography import check_entry_fields, decode_bibliography
+    from briefgen.bibliography import check_entry_fields
 
     entries: dict[str, Entry] = {}
     problems: list[Diagnostic] = []
     count = 0
     for rel in files:
-        data, read_problems = read_input(root, rel, MAX_INPUT_BYTES, "BIB007")
+        text, data, read_problems = read_bibliography_text(root, rel)
         problems.extend(read_problems)
-        if data is None:
+        if text is None:
             continue
-        text, decode_problems = decode_bibliography(data, rel)
-        problems.extend(decode_problems)
         result = _parse_bibliography_cached(text, rel, data, cache_dir)
         problems.extend(result.diagnostics)
         count += result.count
