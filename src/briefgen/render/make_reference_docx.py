@@ -262,6 +262,9 @@ def restyle(doc: Any) -> None:
     _border(ppr, "right", NAVY, 24, 10)
     _border(ppr, "bottom", NAVY, 24, 12)
 
+    # Pandoc bases these on Title; on Normal they do not inherit the title band.
+    for name in ("Subtitle", "Author", "Date"):
+        styles[name].base_style = styles["Normal"]
     subtitle = styles["Subtitle"]
     _set_font(subtitle, SANS, 13, bold=False, italic=False, color=NAVY)
     subtitle.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
