@@ -11,7 +11,6 @@ from briefgen.model import CheckReport, Diagnostic, Severity, Span
 EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
-EXIT_EXTERNAL = 3  # Pandoc or Typst failed
 EXIT_INTERNAL = 70
 
 
@@ -34,12 +33,6 @@ class ConfigError(BriefgenError):
 
 class UsageError(BriefgenError):
     exit_code = EXIT_USAGE
-
-
-class ExternalToolError(BriefgenError):
-    """Pandoc or Typst failed."""
-
-    exit_code = EXIT_EXTERNAL
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ DATE_RE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$
 KNOWN_FIELDS = ("id", "claim", "source", "quote", "page", "tags", "date", "evidence")
 # Fields briefgen does not use but that analysts commonly keep; no warning for them.
 FREE_FIELDS = ("note", "notes", "comment", "confidence", "url", "author", "status", "context")
-EVIDENCE_FIELDS = ("source", "quote", "page", "note")
 
 # Bounds that keep hostile YAML (alias bombs, deep nesting) cheap.
 MAX_NODES = 200_000
