@@ -6,12 +6,24 @@ import fnmatch
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen import diagnostics as diag
 from briefgen.model import CheckReport, Config, Diagnostic, Entry, Project, Span
 from briefgen.project import load_project as _load_project
 
-__all__ = ["apply_severity", "check", "check_documents", "check_project", "load_project"]
+if TYPE_CHECKING:
+    from briefgen.render.build import BuildResult
+
+__all__ = [
+    "apply_severity",
+    "build",
+    "build_site",
+    "check",
+    "check_documents",
+    "check_project",
+    "load_project",
+]
 
 
 def load_project(root: Path | str = ".") -> Project:
@@ -110,3 +122,31 @@ def check_documents(
         diagnostics=tuple(problems), findings=(), citations=tuple(citations),
         entries=count, sources=0,
     )
+
+
+def build(
+    root: Path | str = ".",
+    briefs: Sequence[str] | None = None,
+    formats: Sequence[str] | None = None,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+) -> BuildResult:
+    """Build the briefs of the project at ``root`` (all of them, or ``briefs``).
+
+    The project is checked only when a brief needs building; see
+    :func:`briefgen.render.build.build_briefs`.
+    """
+    from briefgen.render.build import build_briefs
+
+    project = load_project(root)
+    return build_briefs(project, lambda: check_project(project), briefs, formats,
+                        force=force, jobs=jobs)
+
+
+def build_site(root: Path | str = ".", *, strict: bool = False,
+               site_dir: Path | str | None = None) -> Path:
+    """Build the literature-review site of the project at ``root``; the site folder."""
+    from briefgen.site.build import build_site as _build_site
+
+    return _build_site(root, strict=strict, site_dir=site_dir)
