@@ -337,8 +337,7 @@ def _parse_evidence(
         if page is None or parse_page_claim(page) is None:
             problems.append(diag.make(
                 "FND012", f"{label}: invalid page {page_v!r}", page_span, finding=fid))
-            page = None
-            ok = False
+            page = None  # reported; the quote itself is still checked
     if not ok:
         return None
     assert source is not None and isinstance(quote_v, str)
