@@ -264,23 +264,32 @@ _CORPUS_LOCK = threading.Lock()
 
 def _over_corpus(
     corpus: CorpusIndex,
-    forked: Callable[[list[_Search]], list[_R]],
-    here: Callable[[list[_Search]], list[_R]],
-    work: list[_Search],
-    workers: int,
-) -> list[_R]:
-    """Run a search task over ``work`` with ``corpus`` as the searched corpus.
+    forked: Callable[[list[_Search]], list[tuple[_R, ...]]],
+    here: Callable[[list[_Search]], list[tuple[_R, ...]]],
+    searches: Mapping[str, Mapping[str, None]],
+    jobs: int | None,
+) -> dict[tuple[str, str], _R]:
+    """Look for quotes in sources (``searches``: source -> quotes) with ``corpus``.
 
-    Forked worker processes share the work when the corpus is large; else it runs here.
+    Forked worker processes share the work when the corpus is large; else it runs
+    here. Returns the result of every ``(source, quote)``.
     """
+    work: list[_Search] = [(other, tuple(quotes)) for other, quotes in searches.items()]
+    workers = _usable_cores() if jobs is None else max(1, jobs)
     with _CORPUS_LOCK:
         _CORPUS[:] = [corpus]
         try:
             if workers > 1 and len(work) > PARALLEL_MIN_SOURCES and _can_fork():
-                return _in_pool(forked, here, work, workers)
-            return here(work)
+                found = _in_pool(forked, here, work, workers)
+            else:
+                found = here(work)
         finally:
             _CORPUS.clear()
+    return {
+        (other, quote): result
+        for (other, quotes), results in zip(work, found, strict=True)
+        for quote, result in zip(quotes, results, strict=True)
+    }
 
 
 def find_elsewhere_all(
@@ -298,14 +307,7 @@ def find_elsewhere_all(
         wanted[key, quote] = others = corpus.candidates(quote, key)
         for other in others:
             searches.setdefault(other, {})[quote] = None
-    work: list[_Search] = [(other, tuple(quotes)) for other, quotes in searches.items()]
-    workers = _usable_cores() if jobs is None else max(1, jobs)
-    found = _over_corpus(corpus, _search_chunk_forked, _search_chunk, work, workers)
-    matches = {
-        (other, quote): match
-        for (other, quotes), results in zip(work, found, strict=True)
-        for quote, match in zip(quotes, results, strict=True)
-    }
+    matches = _over_corpus(corpus, _search_chunk_forked, _search_chunk, searches, jobs)
     out: dict[tuple[str, str], list[tuple[str, QuoteMatch]]] = {}
     for (key, quote), others in wanted.items():
         out[key, quote] = [
@@ -333,14 +335,7 @@ def nearest_all(
         for other in others:
             if other != key or (key, quote) not in known:
                 searches.setdefault(other, {})[quote] = None
-    work: list[_Search] = [(other, tuple(qs)) for other, qs in searches.items()]
-    workers = _usable_cores() if jobs is None else max(1, jobs)
-    found = _over_corpus(corpus, _near_chunk, _near_chunk, work, workers)
-    passages = {
-        (other, quote): candidate
-        for (other, qs), results in zip(work, found, strict=True)
-        for quote, candidate in zip(qs, results, strict=True)
-    }
+    passages = _over_corpus(corpus, _near_chunk, _near_chunk, searches, jobs)
     out: dict[tuple[str, str], tuple[str, Candidate] | None] = {}
     for (key, quote), others in shortlists.items():
         best: tuple[str, Candidate] | None = None
