@@ -636,3 +636,62 @@ def test_a_build_with_nothing_to_do_does_not_check_the_project(tmp_path: Path) -
     # A format never built is built, after checking.
     fifth = build_briefs(changed, check, formats=["docx"])
     assert len(calls) == 5 and fifth.briefs[0].built == ("docx",)
+
+
+def test_conversions_started_before_the_check_are_used_only_if_the_brief_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pandoc starts on the briefs rendered before the check, every quote taken as
+    verified, while the check runs; a brief that comes out different once the verdicts
+    are known (a fuzzy quote shows as fuzzy) is converted again from what the check said."""
+    from briefgen.render import build as build_module
+
+    fuzzy = "---\ntitle: Fuzzy\n---\nThe quote is {{ finding('csto-2012').status }}.\n"
+    exact = "---\ntitle: Exact\n---\nThe quote is {{ finding('plan-2018').status }}.\n"
+    _write_project(tmp_path, {"fuzzy.md": fuzzy, "exact.md": exact})
+    project = _project(tmp_path)
+    converted: list[tuple[str, str]] = []
+    real_convert = build_module._convert
+
+    def convert(fmt: str, markdown: str, *args: object) -> tuple[bytes, tuple[str, ...]]:
+        said = re.search(r"The quote is,?(?: still,)? (\w+)", markdown)
+        assert said is not None
+        converted.append((fmt, said.group(1)))
+        return real_convert(fmt, markdown, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "_convert", convert)
+    result = build_briefs(project, lambda: _report(project, {"csto-2012": "fuzzy"}),
+                          formats=["html", "pdf"])
+    assert _status(result) == {"exact": "built", "fuzzy": "built"}
+    html = (tmp_path / "build/briefs/fuzzy.html").read_text(encoding="utf-8")
+    assert "The quote is fuzzy." in html and "The quote is verified" not in html
+    assert "The quote is fuzzy." in _pdf_text(tmp_path / "build/briefs/fuzzy.pdf")
+    html = (tmp_path / "build/briefs/exact.html").read_text(encoding="utf-8")
+    assert "The quote is verified." in html
+    # Each brief in each format converted once before the check; the fuzzy one again.
+    assert sorted(converted) == sorted(
+        [("html", "verified"), ("pdf", "verified")] * 2 + [("html", "fuzzy"), ("pdf", "fuzzy")]
+    )
+
+    # Once built, a brief is converted before the check with the statuses it had then.
+    converted.clear()
+    (tmp_path / "briefs/fuzzy.md").write_text(fuzzy.replace("quote is", "quote is, still,"))
+    project = _project(tmp_path)
+    result = build_briefs(project, lambda: _report(project, {"csto-2012": "fuzzy"}),
+                          formats=["html", "pdf"])
+    assert _status(result) == {"exact": "skipped", "fuzzy": "built"}
+    assert sorted(converted) == [("html", "fuzzy"), ("pdf", "fuzzy")]
+    assert "The quote is, still, fuzzy." in _pdf_text(tmp_path / "build/briefs/fuzzy.pdf")
+
+
+def test_a_failed_check_stops_a_brief_whose_conversion_started_before_it(tmp_path: Path) -> None:
+    _write_project(tmp_path, {"balance.md": AUTHOR_DATE})
+    project = _project(tmp_path)
+    result = build_briefs(
+        project, lambda: _report(project, {"csto-2012": "not-found"}), formats=["pdf", "html"]
+    )
+    assert _status(result) == {"balance": "failed"}
+    assert any(d.code == "BRF006" for d in result.briefs[0].diagnostics)
+    assert not (tmp_path / "build" / "briefs").exists() or not any(
+        (tmp_path / "build" / "briefs").iterdir()
+    )

@@ -33,9 +33,17 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from briefgen.model import CheckReport, Diagnostic, Document, Project, Severity, Span
+from briefgen.model import (
+    CheckReport,
+    Diagnostic,
+    Document,
+    EvidenceStatus,
+    Project,
+    Severity,
+    Span,
+)
 from briefgen.render import codes as _codes  # noqa: F401  (registers the BRF codes)
 from briefgen.render.csl import resolve_csl
 from briefgen.render.frontmatter import FORMATS, BriefMeta, parse_front_matter
@@ -75,6 +83,7 @@ _FORMAT_ASSETS = {
 # Pandoc formats are produced in this order; the fastest first, so a citation
 # problem is found before the slow PDF is made.
 _PANDOC_ORDER = ("html", "docx", "pdf")
+_STATUSES = frozenset(get_args(EvidenceStatus))
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +254,8 @@ def build_briefs(
     results: dict[str, BriefBuild] = {}
     pending = list(documents)
     checked = report if isinstance(report, CheckReport) or report is None else None
+    early = ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1))
+    speculations: dict[str, _Speculation] = {}
     if callable(report):
         pending = []
         for document in documents:
@@ -254,7 +265,22 @@ def build_briefs(
             else:
                 results[document.path] = fresh
         if pending:
-            checked = report()
+            # Pandoc and Typst start on the briefs as rendered before the check (every
+            # quote taken as verified) while this process checks the project; a brief
+            # whose Markdown comes out the same once the verdicts are known uses what
+            # they made, any other is converted again.
+            unchecked = _BuildContext.create(project, None, wanted, force, inputs)
+            for document in pending:
+                speculation = _speculate(
+                    document, unchecked, early, _last_statuses(cache, document)
+                )
+                if speculation is not None:
+                    speculations[document.path] = speculation
+            try:
+                checked = report()
+            except BaseException:
+                early.shutdown(wait=False, cancel_futures=True)
+                raise
     context = _BuildContext.create(
         project, checked, wanted, force, inputs, record_inputs=callable(report)
     )
@@ -262,7 +288,10 @@ def build_briefs(
     workers = max(1, min(jobs or min(4, os.cpu_count() or 1), len(pending) or 1))
     with _progress(progress, len(pending)) as advance, ThreadPoolExecutor(workers) as pool:
         futures: dict[Future[BriefBuild], Document] = {
-            pool.submit(_build_one, document, context, cache): document for document in pending
+            pool.submit(
+                _build_one, document, context, cache, speculations.get(document.path)
+            ): document
+            for document in pending
         }
         for future in as_completed(futures):
             document = futures[future]
@@ -284,6 +313,8 @@ def build_briefs(
                 )
             results[document.path] = outcome
             advance(outcome)
+    # Conversions of briefs that failed or came out different are not waited for.
+    early.shutdown(wait=True, cancel_futures=True)
     if not pending:
         return BuildResult(tuple(results[d.path] for d in documents), tuple(diagnostics))
     for outcome in results.values():
@@ -387,10 +418,16 @@ def _pandoc_identity() -> str:
 
 @functools.cache
 def _typst_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    import typst
+
+    version = getattr(typst, "__version__", None)
+    if isinstance(version, str):
+        return version
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
 
     try:
-        return version("typst")
+        return package_version("typst")
     except PackageNotFoundError:
         return "unknown"
 
@@ -481,7 +518,100 @@ def _up_to_date(
     )
 
 
-def _build_one(document: Document, context: _BuildContext, cache: BuildCache) -> BriefBuild:
+@dataclass(frozen=True, slots=True)
+class _Speculation:
+    """Conversions started from a brief rendered before the project was checked."""
+
+    markdown: str
+    conversions: Mapping[str, Future[tuple[bytes, tuple[str, ...]]]]
+
+
+def _last_statuses(cache: BuildCache, document: Document) -> dict[str, list[str]]:
+    """The check statuses of the findings ``document`` used when it was last built."""
+    raw = cache.entries.get(f"{document.path}@statuses")
+    if raw is None:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(fid): [str(s) for s in statuses if s in _STATUSES]
+        for fid, statuses in value.items()
+        if isinstance(statuses, list)
+    }
+
+
+def _statuses_json(rendered: RenderedBrief, report: CheckReport) -> str:
+    results = {r.finding.id: r for r in report.findings}
+    statuses = {
+        used.id: [e.status for e in results[used.id].evidence]
+        for used in rendered.used
+        if used.id in results
+    }
+    return json.dumps(statuses, sort_keys=True)
+
+
+def _speculate(
+    document: Document,
+    context: _BuildContext,
+    pool: ThreadPoolExecutor,
+    last_statuses: Mapping[str, Sequence[str]],
+) -> _Speculation | None:
+    """Render ``document`` before the check and start converting it in ``pool``.
+
+    Each quote is taken to have the status it had when the brief was last built
+    (``last_statuses``), else to be verified, as it is in a brief that builds
+    without ``--force`` unless some quote is only a fuzzy match. None when the
+    brief cannot be rendered that way (its errors are reported by the real build).
+    """
+    project = context.project
+    meta, problems = parse_front_matter(document.text, document.path)
+    if _has_errors(problems):
+        return None
+    csl_path, problems = resolve_csl(
+        meta.csl or project.config.csl, project.root, span=_csl_span(document, meta, project)
+    )
+    if csl_path is None or _has_errors(problems):
+        return None
+    templates_dir = project.root / project.config.templates
+    rendered = render_brief(
+        document,
+        meta,
+        project,
+        None,
+        templates_dir if templates_dir.is_dir() else None,
+        metadata_defaults=context.metadata_defaults,
+        assumed="verified",
+        assumed_statuses=last_statuses,
+    )
+    if _has_errors(rendered.diagnostics):
+        return None
+    from briefgen.render.pandoc import find_images
+
+    root = project.root
+    images = find_images(rendered.markdown, (root / Path(document.path).parent, root), root)
+    formats = context.formats or meta.formats or FORMATS
+    conversions = {
+        fmt: pool.submit(_convert, fmt, rendered.markdown, csl_path, context, project, images)
+        for fmt in _PANDOC_ORDER
+        if fmt in formats
+    }
+    if "pdf" in conversions:
+        from briefgen.render.pandoc import prepare_typst
+
+        pool.submit(prepare_typst)  # while Pandoc runs
+    return _Speculation(rendered.markdown, conversions)
+
+
+def _build_one(
+    document: Document,
+    context: _BuildContext,
+    cache: BuildCache,
+    speculation: _Speculation | None = None,
+) -> BriefBuild:
     from briefgen import __version__
 
     project = context.project
@@ -560,6 +690,9 @@ def _build_one(document: Document, context: _BuildContext, cache: BuildCache) ->
 
     def done(status: BuildStatus, written: Sequence[str] = ()) -> BriefBuild:
         updates = dict(forget)
+        if context.report is not None:
+            # What the next build assumes when it starts converting before its check.
+            updates[f"{document.path}@statuses"] = _statuses_json(rendered, context.report)
         if context.record_inputs and not diagnostics:
             # Nothing to report again: later builds may skip it before checking.
             key = context.inputs.brief_digest(
@@ -597,9 +730,17 @@ def _build_one(document: Document, context: _BuildContext, cache: BuildCache) ->
     produced: dict[str, bytes] = {}
     warnings_by_format: dict[str, Sequence[str]] = {}
     unresolved_checked = False
+    ready = speculation.conversions if (
+        speculation is not None and speculation.markdown == rendered.markdown
+    ) else {}
     for fmt in (f for f in _PANDOC_ORDER if f in stale):
         try:
-            data, warnings = _convert(fmt, rendered.markdown, csl_path, context, project, images)
+            if fmt in ready:
+                data, warnings = ready[fmt].result()
+            else:
+                data, warnings = _convert(
+                    fmt, rendered.markdown, csl_path, context, project, images
+                )
         except _ConversionError as exc:
             diagnostics.append(
                 Diagnostic(exc.code, "error", exc.message, span=Span(document.path), hint=exc.hint)

@@ -374,8 +374,12 @@ class _Helpers:
         report: CheckReport | None,
         brief_path: str,
         display: Callable[[str | None], str],
+        assumed: str = "unchecked",
+        assumed_statuses: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.project = project
+        self.assumed = assumed
+        self.assumed_statuses = assumed_statuses or {}
         self.brief_path = brief_path
         self.display = display
         self.by_id: dict[str, Finding] = {}
@@ -412,15 +416,17 @@ class _Helpers:
             list(result.evidence) if result is not None else [None] * len(finding.evidence)
         )
         evidence = []
+        guesses = self.assumed_statuses.get(finding.id, ())
         for index, item in enumerate(finding.evidence):
             verdict = statuses[index] if index < len(statuses) else None
+            guess = guesses[index] if index < len(guesses) else self.assumed
             entry = self.project.entries.get(item.source)
             evidence.append(
                 EvidenceView(
                     source=item.source,
                     quote=item.quote,
                     page=item.page,
-                    status=verdict.status if verdict is not None else "unchecked",
+                    status=verdict.status if verdict is not None else guess,
                     source_label=_source_label(entry, item.source),
                     source_title=entry.title if entry is not None else "",
                 )
@@ -636,8 +642,13 @@ def render_brief(
     report: CheckReport | None,
     templates_dir: Path | None = None,
     metadata_defaults: Mapping[str, Any] | None = None,
+    assumed: str = "unchecked",
+    assumed_statuses: Mapping[str, Sequence[str]] | None = None,
 ) -> RenderedBrief:
     """Render ``document`` (already split by :func:`parse_front_matter`) to Pandoc Markdown.
+
+    Evidence the ``report`` does not cover shows the status ``assumed_statuses``
+    gives it (finding id -> one status per piece of evidence), else ``assumed``.
 
     Jinja errors become BRF003 (syntax) and BRF004/BRF005 (while rendering)
     diagnostics pointing at the brief's file and line.
@@ -700,7 +711,7 @@ def render_brief(
         return RenderedBrief("", (), tuple(diagnostics), {})
 
     env = make_environment(templates_dir, {path: source})
-    helpers = _Helpers(project, report, path, display)
+    helpers = _Helpers(project, report, path, display, assumed, assumed_statuses)
     env.globals.update(helpers.globals())
     env.filters.update(
         {

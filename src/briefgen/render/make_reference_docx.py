@@ -30,11 +30,11 @@ DEFAULT_OUTPUT = Path(__file__).resolve().parents[1] / "data" / "templates" / "r
 
 
 def _pandoc_reference(path: Path) -> None:
-    import pypandoc
+    from briefgen.render.pandoc import pandoc_path
 
     subprocess.run(
         [
-            pypandoc.get_pandoc_path(),
+            pandoc_path(),
             "-o",
             str(path),
             "--print-default-data-file",
