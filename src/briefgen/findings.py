@@ -55,6 +55,9 @@ def _scalar_value(node: Any) -> Any:
         constructor.state_generators.clear()
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _to_python(node: Any, budget: list[int], depth: int = 0) -> Any:
     """Convert a composed node to plain values, bounded in size and depth."""
     import yaml
@@ -62,6 +65,8 @@ def _to_python(node: Any, budget: list[int], depth: int = 0) -> Any:
     budget[0] -= 1
     if budget[0] < 0 or depth > MAX_DEPTH:
         raise _TooBig
+    if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value  # what SafeConstructor makes of it, without its machinery
     if isinstance(node, yaml.ScalarNode):
         return _scalar_value(node)
     if isinstance(node, yaml.SequenceNode):

@@ -96,7 +96,7 @@ def _check_quotes(
             index.preset_pairs(pairs)
     # The quotes not in their source are looked for elsewhere: index their words at once.
     missing = [key_quote for key_quote, match in matches.items() if match is None]
-    corpus.prepare(quote for _key, quote in missing)
+    prepare_words(corpus, [quote for _key, quote in missing], jobs)
     corpus.prepare_pairs(quote for _key, quote in missing)
     elsewhere = find_elsewhere_all(corpus, missing, jobs)
     # Not anywhere, and no close passage in its source: the nearest across the corpus.
@@ -199,8 +199,10 @@ def _in_pool(
     fallback: Callable[[list[_T]], list[_R]],
     work: list[_T],
     workers: int,
+    chunk: int = _CHUNK_SOURCES,
 ) -> list[_R]:
-    """``task`` over chunks of ``work`` in forked worker processes, results in order.
+    """``task`` over chunks of ``work`` (``chunk`` items each) in forked worker
+    processes, results in order.
 
     Without ``fork``, ``fallback`` does the work in worker processes started afresh;
     without processes to be had, here.
@@ -209,7 +211,7 @@ def _in_pool(
     import gc
     import multiprocessing
 
-    chunks = [work[i : i + _CHUNK_SOURCES] for i in range(0, len(work), _CHUNK_SOURCES)]
+    chunks = [work[i : i + chunk] for i in range(0, len(work), chunk)]
     # Forked workers share this process's string hashes and objects, so they can use
     # what it has built (word pairs, the corpus index).
     fork = _can_fork()
@@ -290,6 +292,45 @@ def _over_corpus(
         for (other, quotes), results in zip(work, found, strict=True)
         for quote, result in zip(quotes, results, strict=True)
     }
+
+
+_WANTED: list[set[str]] = []  # the words whose sources forked workers look up
+
+
+def prepare_words(corpus: CorpusIndex, quotes: list[str], jobs: int | None = None) -> None:
+    """:meth:`CorpusIndex.prepare`, shared by worker processes when the corpus is large.
+
+    Each worker looks up the words in a share of the sources' vocabularies; the
+    parts are put together here.
+    """
+    workers = _usable_cores() if jobs is None else max(1, jobs)
+    size = len(corpus)
+    if workers < 2 or size <= PARALLEL_MIN_SOURCES or not _can_fork():
+        corpus.prepare(quotes)
+        return
+    wanted = corpus.wanted_words(quotes)
+    if not wanted:
+        return
+    # Two shares per worker: a worker done early takes another's second share.
+    span = -(-size // (2 * workers))
+    spans = [(start, min(start + span, size)) for start in range(0, size, span)]
+    with _CORPUS_LOCK:
+        _CORPUS[:], _WANTED[:] = [corpus], [wanted]
+        try:
+            parts = _in_pool(_holders_chunk, _holders_chunk, spans, workers, chunk=1)
+        finally:
+            _CORPUS.clear()
+            _WANTED.clear()
+    masks = dict.fromkeys(wanted, 0)
+    for (start, _stop), part in zip(spans, parts, strict=True):
+        for word, bits in part.items():
+            masks[word] |= bits << start
+    corpus.add_word_masks(masks)
+
+
+def _holders_chunk(spans: list[tuple[int, int]]) -> list[dict[str, int]]:
+    corpus, wanted = _CORPUS[0], _WANTED[0]
+    return [corpus.word_holders(wanted, start, stop) for start, stop in spans]
 
 
 def find_elsewhere_all(

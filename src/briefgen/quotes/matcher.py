@@ -981,20 +981,42 @@ class CorpusIndex:
         per source and word; here each source's vocabulary is intersected once with the
         words wanted.
         """
+        wanted = self.wanted_words(quotes)
+        if wanted:
+            masks = dict.fromkeys(wanted, 0)  # a word no source holds: 0, not unknown
+            masks.update(self.word_holders(wanted, 0, len(self._keys)))
+            self.add_word_masks(masks)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def wanted_words(self, quotes: Iterable[str]) -> set[str]:
+        """The words of ``quotes`` whose sources are not known yet."""
         wanted: set[str] = set()
         for quote in quotes:
             wanted.update(_WORD.findall(_literal_text(quote)))
         wanted.difference_update(self._masks)
-        if not wanted:
-            return
-        holders: dict[str, list[int]] = {word: [] for word in wanted}
-        for i, key in enumerate(self._keys):
-            index = self.get(key)
+        return wanted
+
+    def word_holders(self, words: set[str], start: int, stop: int) -> dict[str, int]:
+        """Which of the sources ``start`` to ``stop`` (in corpus order) hold each of
+        ``words``, as bits (bit ``i``: source ``start + i``); words none holds left out."""
+        holders: dict[str, list[int]] = {}
+        for i in range(start, stop):
+            index = self.get(self._keys[i])
             assert index is not None
-            for word in index.known_words(wanted):
-                holders[word].append(i)
-        for word, sources in holders.items():
-            self._masks[word] = _mask_of(sources, len(self._keys))
+            for word in index.known_words(words):
+                held = holders.get(word)
+                if held is None:
+                    holders[word] = [i - start]
+                else:
+                    held.append(i - start)
+        return {word: _mask_of(sources, stop - start) for word, sources in holders.items()}
+
+    def add_word_masks(self, masks: Mapping[str, int]) -> None:
+        """Take the sources of some words (:meth:`word_holders` over the whole corpus,
+        0 for a word no source holds)."""
+        self._masks.update(masks)
 
     def prepare_pairs(self, quotes: Iterable[str]) -> None:
         """Find the sources of every sampled word pair of ``quotes`` in one pass."""
