@@ -9,7 +9,6 @@ import contextlib
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,6 +90,8 @@ def _read_toml(path: Path, rel: str) -> Mapping[str, Any]:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(f"{rel}:{line}: error CFG001 not valid UTF-8",
                           hint="Save the file as UTF-8.") from None
+    import tomllib  # only a project's configuration needs it, not `check --bib`
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -488,6 +489,25 @@ def load_sources(
     problems: list[Diagnostic] = []
     folder = config.sources
     used_files: set[str] = set()
+    root_real = root.resolve()
+    folders_inside: dict[str, bool] = {}
+
+    def plain_file_inside(rel: str) -> bool | None:
+        """True for a regular file (not a link) in a folder inside the project, False
+        for one elsewhere, None for anything else (a link, nothing), looked at closer."""
+        full = os.path.join(root, rel)
+        try:
+            mode = os.lstat(full).st_mode
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISREG(mode):
+            return None
+        parent = os.path.dirname(full)
+        inside = folders_inside.get(parent)
+        if inside is None:
+            inside = folders_inside[parent] = _inside(Path(parent), root_real)
+        return inside
+
     for key, entry in entries.items():
         rel: str | None = None
         if entry.fields.get("file") and _names_text(entry.fields["file"]):
@@ -496,14 +516,20 @@ def load_sources(
                 problems.append(problem)
                 continue
             if path is not None:
-                rel = path.resolve().relative_to(root.resolve()).as_posix()
+                rel = path.resolve().relative_to(root_real).as_posix()
                 if path.suffix.lower() not in (".txt", ".md", ".markdown", ".text"):
                     # A PDF or other binary named by Zotero: look for its text instead.
                     rel = None
         if rel is None:
             for ext in (".txt", ".md"):
                 cand = f"{folder}/{key}{ext}"
-                if (root / cand).is_file() and _inside(root / cand, root.resolve()):
+                plain = plain_file_inside(cand)
+                if plain is not None:
+                    if plain:
+                        rel = cand
+                        break
+                    continue
+                if (root / cand).is_file() and _inside(root / cand, root_real):
                     rel = cand
                     break
                 if (root / cand).is_symlink():
