@@ -31,7 +31,6 @@ import bisect
 import codecs
 import contextvars
 import functools
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -65,7 +64,10 @@ class BibliographyResult:
 # ---------------------------------------------------------------------------
 
 # Haskell's isSpace: ASCII white space, NBSP and the Unicode space separators (Zs).
-_WS = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_WS_LATIN1 = "\t\n\x0b\x0c\r \xa0"
+_WS = _WS_LATIN1 + "\u1680\u2000-\u200a\u202f\u205f\u3000"
+# The white space of _WS beyond Latin-1, one character each.
+_WIDE_SPACES = "\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 # spaces': white space and %-comments running to the end of the line.
 _SP = "[" + _WS + "]*+(?:%[^\n]*+(?:\n|\\Z)[" + _WS + "]*+)*+"
 # fieldName (also a macro name): alphanumerics and - _ : +
@@ -146,21 +148,39 @@ _SPECIAL = (
 _SKIP = "(?:[^@%]++|%[^\n]*+(?:\n|\\Z)|" + _SPECIAL + ")*+"
 
 
+def _compile(pattern: str, wide_spaces: bool) -> re.Pattern[str]:
+    """``pattern`` compiled; without ``wide_spaces``, for a text that has none of them.
+
+    On such a text, white space classes of Latin-1 only match exactly what _WS matches,
+    and compile in a fraction of the time (a class beyond Latin-1 costs a 64K-entry map).
+    """
+    return re.compile(pattern if wide_spaces else pattern.replace(_WS, _WS_LATIN1))
+
+
+def _has_wide_spaces(text: str) -> bool:
+    """Whether ``text`` may hold white space beyond Latin-1 (see _compile)."""
+    if text.isascii():
+        return False
+    # Each `in` is a fast scan (none at all in a Latin-1 text); a long text is assumed
+    # to have some, where scanning would cost more than the narrower pattern saves.
+    return len(text) > 1 << 20 or any(c in text for c in _WIDE_SPACES)
+
+
 @functools.cache
-def _skip_entry_pattern() -> re.Pattern[str]:
+def _skip_entry_pattern(wide_spaces: bool = True) -> re.Pattern[str]:
     """Skip what lies between entries, then match one whole, well-formed entry if one
     follows (groups 1 and 2, its type and key; None when none follows).
 
     The skipping part is possessive, so the match ends where the skipping ends when no
     entry follows. Compiled on first use, so that importing briefgen stays fast.
     """
-    return re.compile(_SKIP + "(?:" + _ENTRY + ")?+")
+    return _compile(_SKIP + "(?:" + _ENTRY + ")?+", wide_spaces)
 
 
 @functools.cache
-def _skip_no_string_pattern() -> re.Pattern[str]:
+def _skip_no_string_pattern(wide_spaces: bool = True) -> re.Pattern[str]:
     """Skip what lies between entries but stop at @string, which the full reader reads."""
-    return re.compile(
+    return _compile(
         "(?:[^@%]++|%[^\n]*+(?:\n|\\Z)|@(?:"
         + _ci("comment")
         + _SP
@@ -169,23 +189,48 @@ def _skip_no_string_pattern() -> re.Pattern[str]:
         + _ci("preamble")
         + _SP
         + _BR
-        + "))*+"
+        + "))*+",
+        wide_spaces,
     )
 
 
-_SPECIAL_HEAD_RE = re.compile(
-    "@(" + _ci("comment") + "|" + _ci("preamble") + "|" + _ci("string") + ")"
-)
-_SP_RE = re.compile(_SP)
-_NAME_RE = re.compile(_NAME)
-_NAME_EQ_RE = re.compile(_NAME + _SP + "=")
-_KEY_RE = re.compile(_KEY)
-_LETTERS_RE = re.compile(_LETTERS)
-_BR_RE = re.compile(_BR)
-_BRACE_TOKEN_RE = re.compile(r"[{}\\]")
-_QUOTE_TOKEN_RE = re.compile(r'[{"\\]')
-_HEADER_RE = re.compile("@(" + _LETTERS + ")" + _SP + r"([{(])" + _SP + "(" + _KEY + ")?")
-_AT_LINE_RE = re.compile(r"\n[ \t]*@")
+# The exact scanner's patterns, compiled by _compile_scanner() when a text first needs
+# them: `check --bib` reads a well-formed file with _skip_entry_pattern() alone.
+_SPECIAL_HEAD_RE: re.Pattern[str]
+_SP_RE: re.Pattern[str]
+_NAME_RE: re.Pattern[str]
+_NAME_EQ_RE: re.Pattern[str]
+_KEY_RE: re.Pattern[str]
+_LETTERS_RE: re.Pattern[str]
+_BR_RE: re.Pattern[str]
+_BRACE_TOKEN_RE: re.Pattern[str]
+_QUOTE_TOKEN_RE: re.Pattern[str]
+_HEADER_RE: re.Pattern[str]
+_AT_LINE_RE: re.Pattern[str]
+_scanner_compiled = False
+
+
+def _compile_scanner() -> None:
+    """Compile the exact scanner's patterns, once."""
+    global _SPECIAL_HEAD_RE, _SP_RE, _NAME_RE, _NAME_EQ_RE, _KEY_RE, _LETTERS_RE, _BR_RE
+    global _BRACE_TOKEN_RE, _QUOTE_TOKEN_RE, _HEADER_RE, _AT_LINE_RE, _scanner_compiled
+    if _scanner_compiled:
+        return
+    _SPECIAL_HEAD_RE = re.compile(
+        "@(" + _ci("comment") + "|" + _ci("preamble") + "|" + _ci("string") + ")"
+    )
+    _SP_RE = re.compile(_SP)
+    _NAME_RE = re.compile(_NAME)
+    _NAME_EQ_RE = re.compile(_NAME + _SP + "=")
+    _KEY_RE = re.compile(_KEY)
+    _LETTERS_RE = re.compile(_LETTERS)
+    _BR_RE = re.compile(_BR)
+    _BRACE_TOKEN_RE = re.compile(r"[{}\\]")
+    _QUOTE_TOKEN_RE = re.compile(r'[{"\\]')
+    _HEADER_RE = re.compile("@(" + _LETTERS + ")" + _SP + r"([{(])" + _SP + "(" + _KEY + ")?")
+    _AT_LINE_RE = re.compile(r"\n[ \t]*@")
+    _scanner_compiled = True
+
 
 _NOT_ENTRIES = frozenset({"comment", "preamble", "string"})
 # Entry types of web content, which may be anonymous (BIB003).
@@ -219,16 +264,22 @@ class _SyntaxError(Exception):
         self.message = message
 
 
-@dataclass(slots=True)
+# The reader's records below are never compared or printed: generating __eq__ and
+# __repr__ for them would only add to the import time.
+@dataclass(slots=True, repr=False, eq=False)
 class _Field:
+    """One ``name = value # value`` field of a block, as read."""
+
     name: str
     parts: list[tuple[str, str]]  # ("text", inner text) or ("macro", name)
     line: int
     value_end: int  # offset just after the last value
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class _Block:
+    """One entry, or one stretch Pandoc cannot read, where it is and what it holds."""
+
     kind: str  # "entry" or "error" ("string" blocks are read but not kept)
     start: int
     line: int
@@ -470,8 +521,9 @@ class _Reader:
         n = len(text)
         blocks: list[_Block] = []
         strings: dict[str, str] = {}
-        skip_entry_re = None if fields else _skip_entry_pattern()
-        skip_re = _skip_no_string_pattern() if fields else None
+        wide_spaces = _has_wide_spaces(text)
+        skip_entry_re = None if fields else _skip_entry_pattern(wide_spaces)
+        skip_re = _skip_no_string_pattern(wide_spaces) if fields else None
         pos = 0
         line = 1
         counted = 0  # offset up to which newlines are counted into `line`
@@ -494,6 +546,7 @@ class _Reader:
                 pos = m.end() if m else pos
             if pos >= n:
                 break
+            _compile_scanner()  # what follows is read by the exact scanner
             if _SPECIAL_HEAD_RE.match(text, pos) is not None:
                 special = self.try_special(pos)
                 if special is not None:
@@ -699,7 +752,7 @@ def parse_bibliography(text: str, path: str) -> BibliographyResult:
     return BibliographyResult(tuple(entries), tuple(diagnostics), count)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)  # never compared or printed
 class _ParsedEntry:
     """An entry as bibtexparser read it: its text, type and (name, value, enclosing) fields."""
 
@@ -983,6 +1036,8 @@ def _parse_csl_json(text: str, path: str) -> BibliographyResult:
             key=key,
         )
 
+    import json
+
     try:
         items = json.loads(text)
     except json.JSONDecodeError as err:
@@ -1023,6 +1078,8 @@ def _parse_csl_json(text: str, path: str) -> BibliographyResult:
 
 def _parse_csl_yaml(text: str, path: str) -> BibliographyResult:
     """CSL-YAML: a list of CSL items, or a mapping whose ``references`` is one."""
+    import json
+
     import yaml
 
     from briefgen.findings import to_plain
@@ -1082,6 +1139,8 @@ def _parse_csl_yaml(text: str, path: str) -> BibliographyResult:
 
 def _item_offsets(text: str) -> list[int]:
     """Where each top-level item of a JSON array starts in the text."""
+    import json
+
     decoder = json.JSONDecoder()
     offsets: list[int] = []
     i = text.find("[")
@@ -1102,6 +1161,8 @@ def _item_offsets(text: str) -> list[int]:
 
 def _id_line(text: str, start: int, item_id: Any, fallback: int) -> int:
     """The line of an item's ``"id"`` member, searching from the item's start."""
+    import json
+
     literal = re.escape(json.dumps(item_id, ensure_ascii=False))
     for pattern in (r'"id"\s*:\s*' + literal, r'"id"\s*:'):
         m = re.compile(pattern).search(text, start)

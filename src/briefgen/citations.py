@@ -68,7 +68,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import html.entities
+import functools
 import itertools
 import re
 import unicodedata
@@ -169,11 +169,30 @@ def _indent(text: str) -> int:
 
 _KEY_PUNCT = frozenset(":.#$%&-+?<>~/")
 _SPACE_CHARS = frozenset(" \t\n\r")
-_ENTITIES = frozenset(html.entities.html5)
 _BACKTICKS_RE = re.compile(r"`+")
-_RAW_ATTRIBUTE_RE = re.compile(r"\{[ \t]*=[A-Za-z0-9_-]+[ \t]*\}")
-_ENTITY_RE = re.compile(r"&([^ \t\n\r;]+;)")
-_NUMERIC_ENTITY = re.compile(r"#(?:[0-9]+|[xX][0-9a-fA-F]+);")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled when first used.
+
+    For the constructs a plain document lacks (raw HTML and LaTeX, entities, autolinks,
+    pipe tables...): compiling all of them up front would slow every start.
+    """
+    return re.compile(pattern)
+
+
+@functools.cache
+def _entity_names() -> frozenset[str]:
+    """The names of HTML5's character references (``amp;``), loaded when first needed."""
+    import html.entities
+
+    return frozenset(html.entities.html5)
+
+
+_RAW_ATTRIBUTE = r"\{[ \t]*=[A-Za-z0-9_-]+[ \t]*\}"
+_ENTITY = r"&([^ \t\n\r;]+;)"
+_NUMERIC_ENTITY = r"#(?:[0-9]+|[xX][0-9a-fA-F]+);"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -233,17 +252,15 @@ _VERBATIM_TAGS = frozenset({"pre", "script", "style", "textarea"})
 
 _ATTR_NAME = r"[A-Za-z_:][-A-Za-z0-9_:.]*"
 _ATTR_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
-_TAG_RE = re.compile(
-    rf"<(/?)([A-Za-z][A-Za-z0-9:_-]*)((?:\s+{_ATTR_NAME}(?:\s*=\s*{_ATTR_VALUE})?)*)\s*/?>"
-)
-_DECL_RE = re.compile(r"<(?:\?[^>]*\?>|![A-Za-z][^>]*>|!\[CDATA\[.*?\]\]>)", re.DOTALL)
-_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
-_EMAIL_AUTOLINK_RE = re.compile(
+_TAG = rf"<(/?)([A-Za-z][A-Za-z0-9:_-]*)((?:\s+{_ATTR_NAME}(?:\s*=\s*{_ATTR_VALUE})?)*)\s*/?>"
+_DECL = r"(?s)<(?:\?[^>]*\?>|![A-Za-z][^>]*>|!\[CDATA\[.*?\]\]>)"
+_SCHEME = r"[A-Za-z][A-Za-z0-9+.-]*"
+_EMAIL_AUTOLINK = (
     r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?[^\s>]*>"
 )
 
 # LaTeX commands: \name or \name*, then optional/required argument groups.
-_LATEX_NAME_RE = re.compile(r"\\([A-Za-z]+)\*?")
+_LATEX_NAME = r"\\([A-Za-z]+)\*?"
 _LATEX_BEGIN_RE = re.compile(r"\\begin\{([^{}\s]+)\}")
 # environments Pandoc's LaTeX reader reads inline (Text.Pandoc.Readers.LaTeX.Math)
 _MATH_ENVIRONMENTS = frozenset(
@@ -311,7 +328,7 @@ def _raw_latex(s: str, i: int, end: int) -> int:
         k = _latex_env_end(s, m.end(), end, m.group(1))
         if k >= 0:
             return k
-    m = _LATEX_NAME_RE.match(s, i, end)
+    m = _compiled(_LATEX_NAME).match(s, i, end)
     if not m:
         return -1
     j = m.end()
@@ -481,8 +498,12 @@ def _simple_yaml_keys(body: Sequence[_Line]) -> list[str] | None:
     return keys if keys else None
 
 
-@dataclass(slots=True)
+# The scanner's records below are never compared or printed: generating __eq__ and
+# __repr__ for them would only add to the import time.
+@dataclass(slots=True, repr=False, eq=False)
 class _Line:
+    """One line of a block's text, and where it stands in the document."""
+
     text: str  # tabs expanded, container prefixes removed
     lineno: int  # 1-based line in the document
     col: int  # 0-based (tab-expanded) column of text[0]
@@ -491,8 +512,10 @@ class _Line:
         return _Line(self.text[n:], self.lineno, self.col + n)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class _Found:
+    """A citation found, before it becomes a model Citation."""
+
     key: str
     line: int
     column: int
@@ -503,7 +526,7 @@ class _Found:
     in_text: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class _Segment:
     """Text handed to the inline parser, with where each of its lines came from."""
 
@@ -534,8 +557,10 @@ class _Segment:
         return ln.lineno, ln.col + (offset - self.starts[k])
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class _Ctx:
+    """The containers around the block being parsed."""
+
     in_list: bool = False
     div_level: int = 0
     in_note: bool = False
@@ -545,7 +570,7 @@ class _Ctx:
         return dataclasses.replace(self, depth=self.depth + 1, **changes)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False, eq=False)
 class _Sink:
     """Where the block parser puts its output: inline segments, in order."""
 
@@ -555,19 +580,19 @@ class _Sink:
 _BULLET_HRULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _LINE_BLOCK_RE = re.compile(r"\|(?: |$)")
 _NOTE_DEF_RE = re.compile(r" {0,3}\[\^([^\r\n\t ^\[\]]+)\]:")
-_NOTE_MARK_RE = re.compile(r" {0,3}\[\^[^\r\n\t ^\[\]]+\]")
+_NOTE_MARK = r" {0,3}\[\^[^\r\n\t ^\[\]]+\]"
 _DIV_OPEN_RE = re.compile(r":::+[ \t]*")
-_DIV_CLOSE_RE = re.compile(r":::+[ \t]*$")
+_DIV_CLOSE = r":::+[ \t]*$"
 _SETEXT_RE = re.compile(r"[=-]+[ \t]*$")
 _ATX_RE = re.compile(r"#+")
 _DEFLIST_RE = re.compile(r" {0,3}[:~]")
 _PAGE_RE = re.compile(r" {0,3}p\. [0-9]")
 _QUOTE_RE = re.compile(r" {0,3}> ?")
 _REF_DEF_RE = re.compile(r" {0,3}\[")
-_TITLE_LINE_RE = re.compile(r"[ \t]*(?:\"|'|\()")
+_TITLE_LINE = r"[ \t]*(?:\"|'|\()"
 _DASHES_RE = re.compile(r" {0,3}-+(?: +-+)*[ \t]*$")
-_PIPE_PLUS_RE = re.compile(r"-[ \t]*\+[ \t]*:?-")
-_PIPE_SEP_RE = re.compile(r" {0,3}\|?(?:[ \t]*:?-+:?[ \t]*[|+])*[ \t]*:?-+:?[ \t]*\|?[ \t]*$")
+_PIPE_PLUS = r"-[ \t]*\+[ \t]*:?-"
+_PIPE_SEP = r" {0,3}\|?(?:[ \t]*:?-+:?[ \t]*[|+])*[ \t]*:?-+:?[ \t]*\|?[ \t]*$"
 _ORDERED_RE = re.compile(
     r"( {0,3})(?:"
     r"\((?P<p>[0-9]{1,9}|#|[a-zA-Z]|[ivxlcdmIVXLCDM]+|@(?:[^\W_]|[_-](?=[^\W_]))*)\)"
@@ -744,7 +769,7 @@ class _Document:
             if _blank(text):
                 i += 1
                 continue
-            if ctx.div_level and _DIV_CLOSE_RE.match(text):
+            if ctx.div_level and _compiled(_DIV_CLOSE).match(text):
                 return i
             for parser in self._block_parsers:
                 r = parser(self, lines, i, ctx, sink)
@@ -911,7 +936,7 @@ class _Document:
             text = ln.text
             if _blank(text) or _list_start(text) or _fenced_code_end(lines, k) is not None:
                 break
-            if ctx.div_level and _DIV_CLOSE_RE.match(text):
+            if ctx.div_level and _compiled(_DIV_CLOSE).match(text):
                 break
             ind = _indent(text)
             if ind >= cont and _list_start(text[ind:]):
@@ -925,13 +950,13 @@ class _Document:
             text = lines[k].text
             if _blank(text) or _indent(text) < cont:
                 break
-            if ctx.div_level and _DIV_CLOSE_RE.match(text):
+            if ctx.div_level and _compiled(_DIV_CLOSE).match(text):
                 break
             item.append(lines[k].cut(cont))
             k += 1
             while k < n:
                 text = lines[k].text
-                if _blank(text) or (ctx.div_level and _DIV_CLOSE_RE.match(text)):
+                if _blank(text) or (ctx.div_level and _compiled(_DIV_CLOSE).match(text)):
                     break
                 ind = _indent(text)
                 if ind >= cont:
@@ -1044,7 +1069,9 @@ class _Document:
         if p >= end or seg.starts[sep_index] != p:
             return None
         sep = seg.lines[sep_index].text
-        if not _PIPE_SEP_RE.match(sep) or ("|" not in sep and not _PIPE_PLUS_RE.search(sep)):
+        if not _compiled(_PIPE_SEP).match(sep) or (
+            "|" not in sep and not _compiled(_PIPE_PLUS).search(sep)
+        ):
             return None
         columns = len(re.findall(r"-+", sep))
         rows = [cells]
@@ -1222,9 +1249,9 @@ class _Document:
         content.append(first.cut(4) if first.text.startswith("    ") else first)
         while j < len(lines):
             text = lines[j].text
-            if _blank(text) or (ctx.div_level and _DIV_CLOSE_RE.match(text)):
+            if _blank(text) or (ctx.div_level and _compiled(_DIV_CLOSE).match(text)):
                 break
-            if _NOTE_MARK_RE.match(text):
+            if _compiled(_NOTE_MARK).match(text):
                 break
             content.append(lines[j].cut(4) if text.startswith("    ") else lines[j])
             j += 1
@@ -1239,9 +1266,9 @@ class _Document:
             j = k + 1
             while j < len(lines):
                 text = lines[j].text
-                if _blank(text) or (ctx.div_level and _DIV_CLOSE_RE.match(text)):
+                if _blank(text) or (ctx.div_level and _compiled(_DIV_CLOSE).match(text)):
                     break
-                if _NOTE_MARK_RE.match(text):
+                if _compiled(_NOTE_MARK).match(text):
                     break
                 content.append(lines[j].cut(4) if text.startswith("    ") else lines[j])
                 j += 1
@@ -1275,7 +1302,11 @@ class _Document:
             and not lines[j].text.lstrip().startswith("[")
         ):
             j += 1
-        if j < len(lines) and _TITLE_LINE_RE.match(lines[j].text) and _indent(lines[j].text) > 0:
+        if (
+            j < len(lines)
+            and _compiled(_TITLE_LINE).match(lines[j].text)
+            and _indent(lines[j].text) > 0
+        ):
             j += 1
         self.ref_keys.add(_normal_key(label))
         while j < len(lines) and _blank(lines[j].text):
@@ -1377,7 +1408,7 @@ def _skip_construct(lines: list[_Line], i: int, find_end: Callable[[str, bool], 
     return i + k
 
 
-_BLOCK_TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
+_BLOCK_TAG = r"</?([A-Za-z][A-Za-z0-9]*)"
 
 
 def _has_block_tag(text: str) -> bool:
@@ -1386,7 +1417,7 @@ def _has_block_tag(text: str) -> bool:
         return True
     if "<" not in text:
         return False
-    return any(_ends_paragraph(m.group(1).lower()) for m in _BLOCK_TAG_RE.finditer(text))
+    return any(_ends_paragraph(m.group(1).lower()) for m in _compiled(_BLOCK_TAG).finditer(text))
 
 
 def _block_tag_inside(text: str) -> bool:
@@ -1396,9 +1427,9 @@ def _block_tag_inside(text: str) -> bool:
     for m in _LATEX_BEGIN_RE.finditer(text):
         if m.group(1) not in _MATH_ENVIRONMENTS:
             return True
-    for m in _BLOCK_TAG_RE.finditer(text):
+    for m in _compiled(_BLOCK_TAG).finditer(text):
         if _ends_paragraph(m.group(1).lower()):
-            tag = _TAG_RE.match(text, m.start())
+            tag = _compiled(_TAG).match(text, m.start())
             if tag:
                 return True
     return False
@@ -1435,7 +1466,7 @@ def _lazy_line(lines: list[_Line], j: int, ctx: _Ctx) -> bool:
         return False
     if text.startswith("`") and _fenced_code_end(lines, j) is not None:
         return False
-    return not (ctx.div_level and _DIV_CLOSE_RE.match(text))
+    return not (ctx.div_level and _compiled(_DIV_CLOSE).match(text))
 
 
 def _fenced_code_end(lines: list[_Line], i: int) -> int | None:
@@ -1494,10 +1525,10 @@ def _html_block_end(s: str, i: int, final: bool = True) -> int:
     if s.startswith("<!--", i):
         k = s.find("-->", i + 4)
         return -1 if k < 0 else k + 3
-    m = _DECL_RE.match(s, i)
+    m = _compiled(_DECL).match(s, i)
     if m:
         return m.end()
-    m = _TAG_RE.match(s, i)
+    m = _compiled(_TAG).match(s, i)
     if not m:
         # a tag may spread its attributes over several lines: look further only then
         return -1 if not final and ">" not in s[i:] else _NOT_HERE
@@ -1749,7 +1780,7 @@ class _Inline:
             r = self.math(i, end)
         elif c == "<":
             if i > 0 or not self.seg.para:
-                m = _TAG_RE.match(s, i, end)
+                m = _compiled(_TAG).match(s, i, end)
                 if (
                     m
                     and _ends_paragraph(m.group(2).lower())
@@ -1774,8 +1805,10 @@ class _Inline:
             if s.startswith("...", i):
                 return i + 3
         elif c == "&":
-            m = _ENTITY_RE.match(s, i, end)
-            if m and (m.group(1) in _ENTITIES or _NUMERIC_ENTITY.fullmatch(m.group(1))):
+            m = _compiled(_ENTITY).match(s, i, end)
+            if m and (
+                m.group(1) in _entity_names() or _compiled(_NUMERIC_ENTITY).fullmatch(m.group(1))
+            ):
                 return m.end()
         if r >= 0:
             return r
@@ -1818,7 +1851,7 @@ class _Inline:
             if close + n <= end:
                 after = close + n
                 if after < end and s[after] == "{":
-                    raw = _RAW_ATTRIBUTE_RE.match(s, after, end)
+                    raw = _compiled(_RAW_ATTRIBUTE).match(s, after, end)
                     if raw:
                         return raw.end()
                     a = _parse_attributes(s, after, end)
@@ -1882,10 +1915,10 @@ class _Inline:
         if s.startswith("<!--", i):
             k = s.find("-->", i + 4, end)
             return -1 if k < 0 else k + 3
-        m = _DECL_RE.match(s, i, end)
+        m = _compiled(_DECL).match(s, i, end)
         if m:
             return m.end()
-        m = _TAG_RE.match(s, i, end)
+        m = _compiled(_TAG).match(s, i, end)
         if not m or m.group(2).endswith(":"):
             return -1
         name = m.group(2).lower()
@@ -1900,7 +1933,7 @@ class _Inline:
         if not self.allow_links:
             return -1
         s = self.s
-        m = _SCHEME_RE.match(s, i + 1, end)
+        m = _compiled(_SCHEME).match(s, i + 1, end)
         if m and m.end() < end and s[m.end()] == ":" and m.group().lower() in _URI_SCHEMES:
             j = m.end() + 1
             if j < end and s[j] not in "*_]" and not s[j].isspace():
@@ -1909,7 +1942,7 @@ class _Inline:
                     k += 1
                 if k < end and s[k] == ">" and k > j:
                     return k + 1
-        m = _EMAIL_AUTOLINK_RE.match(s, i, end)
+        m = _compiled(_EMAIL_AUTOLINK).match(s, i, end)
         if m:
             return m.end()
         return -1
@@ -1938,7 +1971,7 @@ class _Inline:
             ):
                 return i  # a LaTeX environment is a raw block: Pandoc ends the paragraph
         if self.degraded:
-            m = _LATEX_NAME_RE.match(s, i, end)
+            m = _compiled(_LATEX_NAME).match(s, i, end)
             return m.end() if m else -1
         r = _raw_latex(s, i, end)
         self._spend(r - i if r > i else end - i)

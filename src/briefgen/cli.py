@@ -12,6 +12,11 @@ import click
 from briefgen import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# Parameter types shared by the commands: each click.Path looks its name up in the
+# message catalogue when it is made, which every start of briefgen would pay for.
+_PATH = click.Path()
+_FILE = click.Path(dir_okay=False)
+_FOLDER = click.Path(file_okay=False)
 
 
 def _use_color(stream: Any) -> bool:
@@ -65,18 +70,18 @@ def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=_PATH)
 @click.option("--format", "fmt",
               type=click.Choice(["text", "json", "github", "junit", "sarif"]),
               default="text", show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--bib", "bibs", multiple=True, type=click.Path(),
+@click.option("--bib", "bibs", multiple=True, type=_PATH,
               help="Check documents against this bibliography, with no project.")
-@click.option("--baseline", type=click.Path(dir_okay=False),
+@click.option("--baseline", type=_FILE,
               help="Report only problems that this baseline file does not record.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False),
+@click.option("--write-baseline", type=_FILE,
               help="Record today's problems in this file, then report as usual.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
+@click.option("-o", "--output", type=_FILE,
               help="Write the report to this file instead of standard output.")
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[str, ...], fmt: str, strict: bool,
@@ -227,11 +232,11 @@ def build(ctx: click.Context, briefs: tuple[str, ...], to: str | None, force: bo
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("project_dir", required=False, type=click.Path(file_okay=False))
+@click.argument("project_dir", required=False, type=_FOLDER)
 @click.option("--strict", is_flag=True, help="Fail on any warning of the site build.")
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False),
+@click.option("-d", "--site-dir", type=_FOLDER,
               help="Build here instead of site/.")
-@click.option("--pages-only", "pages_dir", type=click.Path(file_okay=False),
+@click.option("--pages-only", "pages_dir", type=_FOLDER,
               help="Write the generated Markdown pages here, for another site generator.")
 @click.pass_context
 def site(ctx: click.Context, project_dir: str | None, strict: bool, site_dir: str | None,
@@ -264,7 +269,7 @@ def site(ctx: click.Context, project_dir: str | None, strict: bool, site_dir: st
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=_PATH)
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 if a file would change (for CI).")
 @click.pass_context
@@ -356,12 +361,12 @@ def _read_or_empty(path: Path) -> str:
 
 
 _PROJECT_OPTION = click.option(
-    "-C", "--project", "project_dir", type=click.Path(file_okay=False),
+    "-C", "--project", "project_dir", type=_FOLDER,
     help="The project folder (default: the one around the current folder).")
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.argument("directory", default=".", type=_FOLDER)
 @click.pass_context
 def init(ctx: click.Context, directory: str) -> None:
     """Start a project in DIRECTORY (default: here) that passes check, builds and has a site.
@@ -479,7 +484,7 @@ def add() -> None:
               help="A theme tag (repeatable, or comma-separated).")
 @click.option("--date", help="When the event happened: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--id", "finding_id", help="The finding's id (default: made from the claim).")
-@click.option("--file", "file", type=click.Path(dir_okay=False),
+@click.option("--file", "file", type=_FILE,
               help="The findings file to append to (default: findings/KEY.yaml).")
 @_PROJECT_OPTION
 @click.pass_context

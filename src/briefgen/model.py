@@ -275,6 +275,8 @@ class EvidenceResult:
 
 @dataclass(frozen=True, slots=True)
 class FindingResult:
+    """The verdicts on every piece of evidence of one finding."""
+
     finding: Finding
     evidence: tuple[EvidenceResult, ...]
 
@@ -285,6 +287,8 @@ class FindingResult:
 
 @dataclass(frozen=True, slots=True)
 class CitationResult:
+    """Whether one citation's key is in the bibliography."""
+
     citation: Citation
     resolved: bool
 
