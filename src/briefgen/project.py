@@ -644,7 +644,21 @@ def load_documents(root: Path, files: Iterable[str], code: str = "CIT002",
 
 def load_project(root: Path | str) -> Project:
     """Load a project folder. Raises ConfigError for an invalid configuration."""
-    root = Path(root).resolve()
+    import gc
+
+    # Loading makes many objects and little cyclic garbage: collecting while it runs
+    # would walk every object loaded so far, again and again (0.2 s of 0.8 s on a
+    # project of 10,000 findings).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_project(Path(root).resolve())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_project(root: Path) -> Project:
     config, problems = load_config(root)
     bib_files = glob_files(root, config.bibliography)
     if not bib_files:

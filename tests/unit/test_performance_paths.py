@@ -89,6 +89,21 @@ def test_the_worker_pool_gives_the_serial_result() -> None:
     assert statuses[:3] == ["verified", "not-found", "wrong-source"]
 
 
+def test_the_corpus_index_built_by_workers_is_the_one_built_here() -> None:
+    from briefgen.checks.quotes import prepare_index
+    from briefgen.quotes.matcher import CorpusIndex
+
+    project = _corpus_project(PARALLEL_MIN_SOURCES + 10)
+    texts = {key: source.text for key, source in project.sources.items()}
+    quotes = [e.quote for f in project.findings for e in f.evidence] + ["absent words here"]
+    here, pooled = CorpusIndex(texts), CorpusIndex(texts)
+    here.prepare(quotes)
+    here.prepare_pairs(quotes)
+    prepare_index(pooled, quotes, jobs=2)
+    assert pooled._masks == here._masks and pooled._pair_masks == here._pair_masks
+    assert here._masks["absent"] == 0 and here._masks["unique"] == (1 << len(texts)) - 1
+
+
 # --------------------------------------------------------------------------- fast paths
 
 

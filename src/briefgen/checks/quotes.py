@@ -96,8 +96,7 @@ def _check_quotes(
             index.preset_pairs(pairs)
     # The quotes not in their source are looked for elsewhere: index their words at once.
     missing = [key_quote for key_quote, match in matches.items() if match is None]
-    prepare_words(corpus, [quote for _key, quote in missing], jobs)
-    corpus.prepare_pairs(quote for _key, quote in missing)
+    prepare_index(corpus, [quote for _key, quote in missing], jobs)
     elsewhere = find_elsewhere_all(corpus, missing, jobs)
     # Not anywhere, and no close passage in its source: the nearest across the corpus.
     far = [
@@ -294,43 +293,54 @@ def _over_corpus(
     }
 
 
-_WANTED: list[set[str]] = []  # the words whose sources forked workers look up
+_WANTED: list[tuple[set[str], set[int]]] = []  # what forked workers look up
 
 
-def prepare_words(corpus: CorpusIndex, quotes: list[str], jobs: int | None = None) -> None:
-    """:meth:`CorpusIndex.prepare`, shared by worker processes when the corpus is large.
+def prepare_index(corpus: CorpusIndex, quotes: list[str], jobs: int | None = None) -> None:
+    """:meth:`CorpusIndex.prepare` and :meth:`CorpusIndex.prepare_pairs`, shared by
+    worker processes when the corpus is large.
 
-    Each worker looks up the words in a share of the sources' vocabularies; the
+    Each worker looks up the words and word pairs in a share of the sources; the
     parts are put together here.
     """
     workers = _usable_cores() if jobs is None else max(1, jobs)
     size = len(corpus)
     if workers < 2 or size <= PARALLEL_MIN_SOURCES or not _can_fork():
         corpus.prepare(quotes)
+        corpus.prepare_pairs(quotes)
         return
-    wanted = corpus.wanted_words(quotes)
-    if not wanted:
+    words, pairs = corpus.wanted_words(quotes), corpus.wanted_pairs(quotes)
+    if not words and not pairs:
         return
     # Two shares per worker: a worker done early takes another's second share.
     span = -(-size // (2 * workers))
     spans = [(start, min(start + span, size)) for start in range(0, size, span)]
     with _CORPUS_LOCK:
-        _CORPUS[:], _WANTED[:] = [corpus], [wanted]
+        _CORPUS[:], _WANTED[:] = [corpus], [(words, pairs)]
         try:
             parts = _in_pool(_holders_chunk, _holders_chunk, spans, workers, chunk=1)
         finally:
             _CORPUS.clear()
             _WANTED.clear()
-    masks = dict.fromkeys(wanted, 0)
-    for (start, _stop), part in zip(spans, parts, strict=True):
-        for word, bits in part.items():
-            masks[word] |= bits << start
-    corpus.add_word_masks(masks)
+    word_masks = dict.fromkeys(words, 0)
+    pair_masks = dict.fromkeys(pairs, 0)
+    for (start, _stop), (word_part, pair_part) in zip(spans, parts, strict=True):
+        for word, bits in word_part.items():
+            word_masks[word] |= bits << start
+        for pair, bits in pair_part.items():
+            pair_masks[pair] |= bits << start
+    corpus.add_word_masks(word_masks)
+    corpus.add_pair_masks(pair_masks)
 
 
-def _holders_chunk(spans: list[tuple[int, int]]) -> list[dict[str, int]]:
-    corpus, wanted = _CORPUS[0], _WANTED[0]
-    return [corpus.word_holders(wanted, start, stop) for start, stop in spans]
+def _holders_chunk(
+    spans: list[tuple[int, int]],
+) -> list[tuple[dict[str, int], dict[int, int]]]:
+    corpus, (words, pairs) = _CORPUS[0], _WANTED[0]
+    return [
+        (corpus.word_holders(words, start, stop), corpus.pair_holders(pairs, start, stop))
+        for start, stop in spans
+    ]
 
 
 def find_elsewhere_all(

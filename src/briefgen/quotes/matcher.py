@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, contains, rshift, xor
-from typing import Literal
+from typing import Literal, TypeVar
 from zlib import crc32
 
 from briefgen.quotes.normalise import NormalisedText, normalise
@@ -59,6 +59,8 @@ ELISION_SPAN = 1000
 
 BRACKET_SPAN = 40
 """A bracketed alteration stands for at most this many normalised source characters."""
+
+_H = TypeVar("_H", str, int)  # what CorpusIndex looks up: a word or a word pair
 
 _MAX_CANDIDATES = 200  # occurrences of one part examined before giving up
 
@@ -1001,17 +1003,22 @@ class CorpusIndex:
     def word_holders(self, words: set[str], start: int, stop: int) -> dict[str, int]:
         """Which of the sources ``start`` to ``stop`` (in corpus order) hold each of
         ``words``, as bits (bit ``i``: source ``start + i``); words none holds left out."""
-        holders: dict[str, list[int]] = {}
+        return self._holders(lambda index: index.known_words(words), start, stop)
+
+    def _holders(
+        self, held: Callable[[SourceIndex], Iterable[_H]], start: int, stop: int
+    ) -> dict[_H, int]:
+        holders: dict[_H, list[int]] = {}
         for i in range(start, stop):
             index = self.get(self._keys[i])
             assert index is not None
-            for word in index.known_words(words):
-                held = holders.get(word)
-                if held is None:
-                    holders[word] = [i - start]
+            for item in held(index):
+                sources = holders.get(item)
+                if sources is None:
+                    holders[item] = [i - start]
                 else:
-                    held.append(i - start)
-        return {word: _mask_of(sources, stop - start) for word, sources in holders.items()}
+                    sources.append(i - start)
+        return {item: _mask_of(sources, stop - start) for item, sources in holders.items()}
 
     def add_word_masks(self, masks: Mapping[str, int]) -> None:
         """Take the sources of some words (:meth:`word_holders` over the whole corpus,
@@ -1020,20 +1027,27 @@ class CorpusIndex:
 
     def prepare_pairs(self, quotes: Iterable[str]) -> None:
         """Find the sources of every sampled word pair of ``quotes`` in one pass."""
+        wanted = self.wanted_pairs(quotes)
+        if wanted:
+            masks = dict.fromkeys(wanted, 0)  # a pair no source holds: 0, not unknown
+            masks.update(self.pair_holders(wanted, 0, len(self._keys)))
+            self.add_pair_masks(masks)
+
+    def wanted_pairs(self, quotes: Iterable[str]) -> set[int]:
+        """The sampled word pairs of ``quotes`` whose sources are not known yet."""
         wanted: set[int] = set()
         for quote in quotes:
             wanted |= _quote_pairs(quote)
         wanted.difference_update(self._pair_masks)
-        if not wanted:
-            return
-        holders: dict[int, list[int]] = {pair: [] for pair in wanted}
-        for i, key in enumerate(self._keys):
-            index = self.get(key)
-            assert index is not None
-            for pair in wanted.intersection(index.pairs):
-                holders[pair].append(i)
-        for pair, sources in holders.items():
-            self._pair_masks[pair] = _mask_of(sources, len(self._keys))
+        return wanted
+
+    def pair_holders(self, pairs: set[int], start: int, stop: int) -> dict[int, int]:
+        """:meth:`word_holders` for sampled word pairs."""
+        return self._holders(lambda index: pairs.intersection(index.pairs), start, stop)
+
+    def add_pair_masks(self, masks: Mapping[int, int]) -> None:
+        """Take the sources of some sampled word pairs (0 for a pair none holds)."""
+        self._pair_masks.update(masks)
 
     def _pair_mask(self, pair: int) -> int:
         """The sources holding the sampled word pair ``pair``, as the bits of an integer."""
