@@ -20,6 +20,14 @@ Two keys per brief and format live in ``build/.briefgen-cache.json``:
 
 Both are recorded only after every format of a brief is written, and the cache
 file is written last, so a killed build is never recorded as done.
+
+When the check is passed as a function, the briefs to build are rendered before it
+runs, each quote taken to have the status recorded at the brief's last build
+(``BRIEF@statuses``), else ``verified``, and Pandoc and Typst start on them in
+worker threads while the project is checked. Once the verdicts are known each brief
+is rendered again; a brief whose Markdown is the same uses what the workers made,
+any other is converted again. Nothing is written before the check has passed the
+brief.
 """
 
 from __future__ import annotations
