@@ -279,9 +279,12 @@ def build_briefs(
             # they made, any other is converted again.
             unchecked = _BuildContext.create(project, None, wanted, force, inputs)
             for document in pending:
-                speculation = _speculate(
-                    document, unchecked, early, _last_statuses(cache, document)
-                )
+                try:
+                    speculation = _speculate(
+                        document, unchecked, early, _last_statuses(cache, document)
+                    )
+                except Exception:  # a bug: the real build of this brief reports it
+                    speculation = None
                 if speculation is not None:
                     speculations[document.path] = speculation
             try:
