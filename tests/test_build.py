@@ -699,6 +699,26 @@ def test_conversions_started_before_the_check_are_used_only_if_the_brief_is_the_
     assert "The quote is, still, fuzzy." in _pdf_text(tmp_path / "build/briefs/fuzzy.pdf")
 
 
+def test_a_template_changed_while_the_project_is_checked_is_not_missed(tmp_path: Path) -> None:
+    """A conversion started before the check is used only if the files it read (here
+    the stylesheet) are still the same once the check is done."""
+    _write_project(tmp_path, {"plain.md": "---\ntitle: Plain\n---\nText [@weitz2014].\n"})
+    css = tmp_path / "templates" / "brief.css"
+    css.parent.mkdir()
+    css.write_text("body { color: black; }\n", encoding="utf-8")
+    project = _project(tmp_path)
+
+    def check_while_editing() -> CheckReport:
+        css.write_text("body { color: #ff00aa; }\n", encoding="utf-8")
+        return _report(project)
+
+    first = build_briefs(project, check_while_editing, formats=["html"])
+    assert _status(first) == {"plain": "built"}
+    assert "#ff00aa" in (tmp_path / "build/briefs/plain.html").read_text(encoding="utf-8")
+    again = build_briefs(project, lambda: _report(project), formats=["html"])
+    assert _status(again) == {"plain": "skipped"}
+
+
 def test_a_failed_check_stops_a_brief_whose_conversion_started_before_it(tmp_path: Path) -> None:
     _write_project(tmp_path, {"balance.md": AUTHOR_DATE})
     project = _project(tmp_path)

@@ -17,6 +17,7 @@ from briefgen.model import (
     Project,
     Source,
 )
+from briefgen.processes import SPAWN_LOCK
 from briefgen.sources import parse_page_claim
 
 if TYPE_CHECKING:
@@ -222,7 +223,9 @@ def _in_pool(
             workers, mp_context=multiprocessing.get_context("fork" if fork else None)
         ) as pool:
             done: list[_R] = []
-            for part in pool.map(task if fork else fallback, chunks):
+            with SPAWN_LOCK:  # the workers start at the first task (see briefgen.processes)
+                parts = pool.map(task if fork else fallback, chunks)
+            for part in parts:
                 done.extend(part)
             return done
     except (OSError, concurrent.futures.process.BrokenProcessPool):

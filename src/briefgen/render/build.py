@@ -259,10 +259,36 @@ def build_briefs(
     wanted = tuple(dict.fromkeys(formats)) if formats is not None else None
     inputs = _ProjectInputs.create(project, force)
 
+    # Conversions started before the check: as many at once as the build runs briefs.
+    early = ThreadPoolExecutor(max(1, jobs or min(4, os.cpu_count() or 1)))
+    try:
+        return _build_pending(
+            project, report, documents, diagnostics, cache, wanted, inputs, force,
+            progress, jobs, early,
+        )
+    finally:
+        # Conversions not started are dropped; running ones (a brief that failed or
+        # came out different) are waited for, so that no Pandoc outlives the build.
+        early.shutdown(wait=True, cancel_futures=True)
+
+
+def _build_pending(
+    project: Project,
+    report: CheckReport | Callable[[], CheckReport] | None,
+    documents: list[Document],
+    diagnostics: list[Diagnostic],
+    cache: BuildCache,
+    wanted: tuple[str, ...] | None,
+    inputs: _ProjectInputs,
+    force: bool,
+    progress: bool,
+    jobs: int | None,
+    early: ThreadPoolExecutor,
+) -> BuildResult:
+    """:func:`build_briefs` once the cache is read: skip, check, render, convert, record."""
     results: dict[str, BriefBuild] = {}
     pending = list(documents)
     checked = report if isinstance(report, CheckReport) or report is None else None
-    early = ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1))
     speculations: dict[str, _Speculation] = {}
     if callable(report):
         pending = []
@@ -287,11 +313,7 @@ def build_briefs(
                     speculation = None
                 if speculation is not None:
                     speculations[document.path] = speculation
-            try:
-                checked = report()
-            except BaseException:
-                early.shutdown(wait=False, cancel_futures=True)
-                raise
+            checked = report()
     context = _BuildContext.create(
         project, checked, wanted, force, inputs, record_inputs=callable(report)
     )
@@ -324,8 +346,6 @@ def build_briefs(
                 )
             results[document.path] = outcome
             advance(outcome)
-    # Conversions of briefs that failed or came out different are not waited for.
-    early.shutdown(wait=True, cancel_futures=True)
     if not pending:
         return BuildResult(tuple(results[d.path] for d in documents), tuple(diagnostics))
     for outcome in results.values():
@@ -535,6 +555,13 @@ class _Speculation:
 
     markdown: str
     conversions: Mapping[str, Future[tuple[bytes, tuple[str, ...]]]]
+    # Format -> digest of the files it was converted with (see _conversion_inputs).
+    made_from: Mapping[str, str]
+
+    def cancel(self) -> None:
+        """Drop the conversions not started yet (running ones finish unheard)."""
+        for future in self.conversions.values():
+            future.cancel()
 
 
 def _last_statuses(cache: BuildCache, document: Document) -> dict[str, list[str]]:
@@ -605,16 +632,47 @@ def _speculate(
     root = project.root
     images = find_images(rendered.markdown, (root / Path(document.path).parent, root), root)
     formats = context.formats or meta.formats or FORMATS
+    chosen = [fmt for fmt in _PANDOC_ORDER if fmt in formats]
+    # Read before converting: a file changed meanwhile makes the build convert again.
+    made_from = {
+        fmt: hash_parts(_conversion_inputs(fmt, context, csl_path, images)) for fmt in chosen
+    }
+    if "pdf" in chosen:
+        import typst  # noqa: F401  (imported here, not in a worker thread while the check forks)
     conversions = {
         fmt: pool.submit(_convert, fmt, rendered.markdown, csl_path, context, project, images)
-        for fmt in _PANDOC_ORDER
-        if fmt in formats
+        for fmt in chosen
     }
     if "pdf" in conversions:
         from briefgen.render.pandoc import prepare_typst
 
         pool.submit(prepare_typst)  # while Pandoc runs
-    return _Speculation(rendered.markdown, conversions)
+    return _Speculation(rendered.markdown, conversions, made_from)
+
+
+def _conversion_inputs(
+    fmt: str,
+    context: _BuildContext,
+    csl_path: Path,
+    images: Mapping[str, ImageFile],
+) -> list[tuple[str, bytes | str]]:
+    """What a Pandoc format is made from besides the Markdown: Pandoc, the
+    bibliography, the style, the format's templates, the images (and Typst)."""
+    from briefgen.render.pandoc import pandoc_version
+
+    parts: list[tuple[str, bytes | str]] = [
+        ("pandoc", pandoc_version()),
+        ("bibliography", context.bibliography_digest),
+        ("csl", csl_path.read_bytes()),
+    ]
+    if fmt == "pdf":
+        parts.append(("typst", _typst_version()))
+    for asset in _FORMAT_ASSETS[fmt]:
+        parts.append((f"asset:{asset}", find_template(context.project, asset).read_bytes()))
+    for written in sorted(images):
+        image = images[written]
+        parts.append((f"image:{written}:{image.name}", image.path.read_bytes()))
+    return parts
 
 
 def _build_one(
@@ -622,6 +680,19 @@ def _build_one(
     context: _BuildContext,
     cache: BuildCache,
     speculation: _Speculation | None = None,
+) -> BriefBuild:
+    try:
+        return _build_brief(document, context, cache, speculation)
+    finally:
+        if speculation is not None:
+            speculation.cancel()  # what this brief did not use
+
+
+def _build_brief(
+    document: Document,
+    context: _BuildContext,
+    cache: BuildCache,
+    speculation: _Speculation | None,
 ) -> BriefBuild:
     from briefgen import __version__
 
@@ -680,23 +751,13 @@ def _build_one(
         ("findings", findings_json),
     ]
     digests: dict[str, str] = {}
+    converted_from: dict[str, str] = {}  # format -> digest of what converts it
     for fmt in formats:
         parts = list(common)
         if fmt != "md":
-            from briefgen.render.pandoc import pandoc_version
-
-            parts += [
-                ("pandoc", pandoc_version()),
-                ("bibliography", context.bibliography_digest),
-                ("csl", csl_path.read_bytes()),
-            ]
-            if fmt == "pdf":
-                parts.append(("typst", _typst_version()))
-            for asset in _FORMAT_ASSETS[fmt]:
-                parts.append((f"asset:{asset}", find_template(project, asset).read_bytes()))
-            for written in sorted(images):
-                image = images[written]
-                parts.append((f"image:{written}:{image.name}", image.path.read_bytes()))
+            conversion = _conversion_inputs(fmt, context, csl_path, images)
+            converted_from[fmt] = hash_parts(conversion)
+            parts += conversion
         digests[fmt] = hash_parts(parts)
 
     def done(status: BuildStatus, written: Sequence[str] = ()) -> BriefBuild:
@@ -741,9 +802,12 @@ def _build_one(
     produced: dict[str, bytes] = {}
     warnings_by_format: dict[str, Sequence[str]] = {}
     unresolved_checked = False
-    ready = speculation.conversions if (
-        speculation is not None and speculation.markdown == rendered.markdown
-    ) else {}
+    ready: dict[str, Future[tuple[bytes, tuple[str, ...]]]] = {}
+    if speculation is not None and speculation.markdown == rendered.markdown:
+        ready = {
+            fmt: future for fmt, future in speculation.conversions.items()
+            if speculation.made_from.get(fmt) == converted_from.get(fmt)
+        }
     for fmt in (f for f in _PANDOC_ORDER if f in stale):
         try:
             if fmt in ready:

@@ -16,8 +16,10 @@ the generated ``.typ`` file and those copies.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import mimetypes
 import os
 import re
 import shutil
@@ -281,8 +283,6 @@ def run_pandoc(
     env = None
     with tempfile.TemporaryDirectory(prefix="briefgen-pandoc-") as workdir:
         if images:
-            import mimetypes
-
             images_lua = Path(workdir) / "briefgen-images.lua"
             images_lua.write_text(_IMAGES_LUA, encoding="utf-8")
             # First, so the brief's own filters see the images as found.
@@ -307,24 +307,50 @@ def run_pandoc(
             private_lua.write_text(_PRIVATE_LUA, encoding="utf-8")
             args += ["--lua-filter", str(private_lua)]
         args += list(extra_args)
-        try:
-            completed = subprocess.run(
+        output, errors, status = _run(args, markdown.encode("utf-8"), workdir, env, timeout)
+    stderr = errors.decode("utf-8", "replace")
+    if status != 0:
+        raise PandocError(stderr.strip() or f"pandoc exited with status {status}")
+    return PandocResult(output, _warnings(stderr))
+
+
+def _run(
+    args: list[str], data: bytes, cwd: str, env: dict[str, str] | None, timeout: float
+) -> tuple[bytes, bytes, int]:
+    """Run Pandoc on ``data``: its output, its messages and its exit status.
+
+    The input is written whole while :data:`~briefgen.processes.SPAWN_LOCK` is held
+    (Pandoc reads all of it before it writes anything), so no process forked by
+    another thread meanwhile keeps Pandoc's input open.
+    """
+    from briefgen.processes import SPAWN_LOCK
+
+    try:
+        with SPAWN_LOCK:
+            proc = subprocess.Popen(
                 args,
-                input=markdown.encode("utf-8"),
-                capture_output=True,
-                cwd=workdir,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=cwd,
                 env=env,
-                timeout=timeout,
-                check=False,
             )
-        except subprocess.TimeoutExpired as exc:
-            raise PandocError(f"pandoc took longer than {timeout:.0f} s") from exc
-        except OSError as exc:
-            raise PandocError(f"cannot run pandoc: {exc}") from exc
-    stderr = completed.stderr.decode("utf-8", "replace")
-    if completed.returncode != 0:
-        raise PandocError(stderr.strip() or f"pandoc exited with status {completed.returncode}")
-    return PandocResult(completed.stdout, _warnings(stderr))
+            stdin, proc.stdin = proc.stdin, None  # written and closed here, not by communicate
+            assert stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # Pandoc stopped: its messages say why
+                try:
+                    stdin.write(data)
+                finally:
+                    stdin.close()
+    except OSError as exc:
+        raise PandocError(f"cannot run pandoc: {exc}") from exc
+    try:
+        output, errors = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        proc.kill()
+        proc.communicate()
+        raise PandocError(f"pandoc took longer than {timeout:.0f} s") from exc
+    return output, errors, proc.returncode
 
 
 def _warnings(stderr: str) -> tuple[str, ...]:
