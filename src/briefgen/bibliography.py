@@ -127,15 +127,11 @@ _ENTRY = (
     + ")*+"
     + r"\}"
 )
+# @comment{...} and @preamble{...} blocks, after their '@'.
+_COMMENT_OR_PREAMBLE = _ci("comment") + _SP + _BR + "|" + _ci("preamble") + _SP + _BR
 _SPECIAL = (
     "@(?:"
-    + _ci("comment")
-    + _SP
-    + _BR
-    + "|"
-    + _ci("preamble")
-    + _SP
-    + _BR
+    + _COMMENT_OR_PREAMBLE
     + "|"
     + _ci("string")
     + _SP
@@ -181,16 +177,7 @@ def _skip_entry_pattern(wide_spaces: bool = True) -> re.Pattern[str]:
 def _skip_no_string_pattern(wide_spaces: bool = True) -> re.Pattern[str]:
     """Skip what lies between entries but stop at @string, which the full reader reads."""
     return _compile(
-        "(?:[^@%]++|%[^\n]*+(?:\n|\\Z)|@(?:"
-        + _ci("comment")
-        + _SP
-        + _BR
-        + "|"
-        + _ci("preamble")
-        + _SP
-        + _BR
-        + "))*+",
-        wide_spaces,
+        "(?:[^@%]++|%[^\n]*+(?:\n|\\Z)|@(?:" + _COMMENT_OR_PREAMBLE + "))*+", wide_spaces
     )
 
 

@@ -570,6 +570,21 @@ class _Ctx:
         return dataclasses.replace(self, depth=self.depth + 1, **changes)
 
 
+def _note_paragraph(lines: list[_Line], j: int, ctx: _Ctx, content: list[_Line]) -> int:
+    """Add to ``content`` the lines of a footnote's paragraph from line ``j`` (four
+    spaces of indentation dropped) up to a blank line, a closing fence of an open
+    div or another note; the index of the line where it stopped."""
+    while j < len(lines):
+        text = lines[j].text
+        if _blank(text) or (ctx.div_level and _compiled(_DIV_CLOSE).match(text)):
+            break
+        if _compiled(_NOTE_MARK).match(text):
+            break
+        content.append(lines[j].cut(4) if text.startswith("    ") else lines[j])
+        j += 1
+    return j
+
+
 @dataclass(slots=True, repr=False, eq=False)
 class _Sink:
     """Where the block parser puts its output: inline segments, in order."""
@@ -1247,14 +1262,7 @@ class _Document:
             first = lines[j]
             j += 1
         content.append(first.cut(4) if first.text.startswith("    ") else first)
-        while j < len(lines):
-            text = lines[j].text
-            if _blank(text) or (ctx.div_level and _compiled(_DIV_CLOSE).match(text)):
-                break
-            if _compiled(_NOTE_MARK).match(text):
-                break
-            content.append(lines[j].cut(4) if text.startswith("    ") else lines[j])
-            j += 1
+        j = _note_paragraph(lines, j, ctx, content)
         while j < len(lines):
             k = j
             while k < len(lines) and _blank(lines[k].text):
@@ -1264,14 +1272,7 @@ class _Document:
             content.extend(lines[j:k])
             content.append(lines[k].cut(4))
             j = k + 1
-            while j < len(lines):
-                text = lines[j].text
-                if _blank(text) or (ctx.div_level and _compiled(_DIV_CLOSE).match(text)):
-                    break
-                if _compiled(_NOTE_MARK).match(text):
-                    break
-                content.append(lines[j].cut(4) if text.startswith("    ") else lines[j])
-                j += 1
+            j = _note_paragraph(lines, j, ctx, content)
         note_sink = _Sink()
         self.parse_blocks(content, 0, ctx.inner(div_level=0, in_note=True), note_sink)
         self.notes[ref] = note_sink

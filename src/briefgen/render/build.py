@@ -614,23 +614,12 @@ def _speculate(
     )
     if csl_path is None or _has_errors(problems):
         return None
-    templates_dir = project.root / project.config.templates
-    rendered = render_brief(
-        document,
-        meta,
-        project,
-        None,
-        templates_dir if templates_dir.is_dir() else None,
-        metadata_defaults=context.metadata_defaults,
-        assumed="verified",
-        assumed_statuses=last_statuses,
+    rendered = _render(
+        document, meta, context, assumed="verified", assumed_statuses=last_statuses
     )
     if _has_errors(rendered.diagnostics):
         return None
-    from briefgen.render.pandoc import find_images
-
-    root = project.root
-    images = find_images(rendered.markdown, (root / Path(document.path).parent, root), root)
+    images = _brief_images(project, document, rendered.markdown)
     formats = context.formats or meta.formats or FORMATS
     chosen = [fmt for fmt in _PANDOC_ORDER if fmt in formats]
     # Read before converting: a file changed meanwhile makes the build convert again.
@@ -648,6 +637,36 @@ def _speculate(
 
         pool.submit(prepare_typst)  # while Pandoc runs
     return _Speculation(rendered.markdown, conversions, made_from)
+
+
+def _render(
+    document: Document,
+    meta: BriefMeta,
+    context: _BuildContext,
+    assumed: str = "unchecked",
+    assumed_statuses: Mapping[str, Sequence[str]] | None = None,
+) -> RenderedBrief:
+    """The brief's Jinja rendered with the context's report (see :func:`render_brief`)."""
+    project = context.project
+    templates_dir = project.root / project.config.templates
+    return render_brief(
+        document,
+        meta,
+        project,
+        context.report,
+        templates_dir if templates_dir.is_dir() else None,
+        metadata_defaults=context.metadata_defaults,
+        assumed=assumed,
+        assumed_statuses=assumed_statuses,
+    )
+
+
+def _brief_images(project: Project, document: Document, markdown: str) -> dict[str, ImageFile]:
+    """The images the rendered brief names, looked up beside it, then in the project."""
+    from briefgen.render.pandoc import find_images
+
+    root = project.root
+    return find_images(markdown, (root / Path(document.path).parent, root), root)
 
 
 def _conversion_inputs(
@@ -722,15 +741,7 @@ def _build_brief(
     )
     diagnostics.extend(problems)
 
-    templates_dir = project.root / project.config.templates
-    rendered = render_brief(
-        document,
-        meta,
-        project,
-        context.report,
-        templates_dir if templates_dir.is_dir() else None,
-        metadata_defaults=context.metadata_defaults,
-    )
+    rendered = _render(document, meta, context)
     diagnostics.extend(rendered.diagnostics)
     used_ids = [u.id for u in rendered.used]
     diagnostics.extend(_check_used_findings(rendered, context.force))
@@ -741,10 +752,7 @@ def _build_brief(
     formats = context.formats or meta.formats or FORMATS
     outputs = {fmt: context.out_dir / f"{name}.{fmt}" for fmt in formats}
     findings_json = _findings_fingerprint(rendered, project, context.report)
-    from briefgen.render.pandoc import find_images
-
-    root = project.root
-    images = find_images(rendered.markdown, (root / Path(document.path).parent, root), root)
+    images = _brief_images(project, document, rendered.markdown)
     common: list[tuple[str, bytes | str]] = [
         ("briefgen", __version__),
         ("markdown", rendered.markdown),
